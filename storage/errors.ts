@@ -1,0 +1,73 @@
+/**
+ * The one error family of the product. It lives in `storage/` because that is the
+ * bottom layer: every other folder may import it, and it imports nothing.
+ *
+ * `code` is stable and machine-readable (HTTP status mapping, job failure reasons);
+ * `message` tells an operator what happened and what to do; `retryable` tells the
+ * job runner whether trying again can help.
+ */
+export type ErrorCode =
+  | 'NOT_FOUND'
+  | 'INVALID_INPUT'
+  | 'CONFLICT'
+  | 'UPSTREAM'
+  | 'CONFIGURATION';
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  retryable?: boolean;
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+/** The thing asked for does not exist (object key, record id). */
+export class NotFoundError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('NOT_FOUND', message, options);
+  }
+}
+
+/** The caller sent something we will never accept as it is; retrying cannot help. */
+export class InvalidInputError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('INVALID_INPUT', message, options);
+  }
+}
+
+/** The request clashes with the current state (duplicate identifier, wrong status). */
+export class ConflictError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('CONFLICT', message, options);
+  }
+}
+
+/** A service we depend on (S3, database, Redis) failed or could not be reached. */
+export class UpstreamError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('UPSTREAM', message, { retryable: true, ...options });
+  }
+}
+
+/** The process was started with settings it cannot work with. */
+export class ConfigurationError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('CONFIGURATION', message, options);
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
