@@ -1,0 +1,1 @@
+export { openQueueConnection, type QueueConnection } from './queue-connection.ts';

@@ -1,0 +1,56 @@
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { openQueueConnection, type QueueConnection } from '../../pipeline/index.ts';
+import { migrateToLatest, openDatabase, type Database } from '../../repository/index.ts';
+import { FsObjectStore, MinioObjectStore, type ObjectStore } from '../../storage/index.ts';
+import type { Config } from '../config.ts';
+
+/** The adapters one process runs on, chosen from configuration. */
+export interface Services {
+  store: ObjectStore;
+  database: Database;
+  queue: QueueConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens storage, database (migrated to the latest version) and the queue connection,
+ * failing with an AppError that names the unreachable or misconfigured one. Whatever
+ * was opened before a failure is closed again.
+ */
+export async function openServices(config: Config, logger: Logger): Promise<Services> {
+  const opened: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    for (const service of opened.reverse()) await service.close();
+  };
+  try {
+    const store = await openObjectStore(config);
+    opened.push(store);
+    const database = await openDatabase({
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+      dataDir: config.dataDir,
+      logger,
+    });
+    opened.push(database);
+    await migrateToLatest(database, logger);
+    const queue = openQueueConnection(config.redisUrl);
+    opened.push(queue);
+    await queue.ping();
+    logger.info(
+      { storage: store.describe(), database: database.describe(), queue: queue.describe() },
+      'services ready',
+    );
+    return { store, database, queue, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+async function openObjectStore(config: Config): Promise<ObjectStore> {
+  if (config.s3 === undefined) {
+    return FsObjectStore.open(path.join(config.dataDir, 'objects'));
+  }
+  return MinioObjectStore.open({ ...config.s3, tempDir: path.join(config.dataDir, 'tmp') });
+}

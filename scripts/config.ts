@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigurationError } from '../storage/index.ts';
+
+/**
+ * Every environment variable the product reads, validated once per process by the
+ * entry point and passed down frozen. Nothing else reads `process.env`.
+ * The README's configuration table mirrors this schema: keep them in step.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+  .optional();
+
+const environmentSchema = z.object({
+  PORT: z.coerce
+    .number({ message: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 65535')
+    .max(65535, 'must be between 0 and 65535')
+    .default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PUBLIC_BASE_URL: optionalString.pipe(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://thuvien.example.vn' }).optional(),
+  ),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL (postgres://user@host:5432/db); other databases are not supported')
+      .optional(),
+  ),
+  DATABASE_SCHEMA: optionalString.pipe(
+    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase PostgreSQL schema name').optional(),
+  ),
+  REDIS_URL: optionalString.pipe(
+    z.string().regex(/^rediss?:\/\//, 'must be a Redis URL (redis://host:6379)').optional(),
+  ),
+  S3_ENDPOINT: optionalString.pipe(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://minio.local:9000' }).optional(),
+  ),
+  S3_ACCESS_KEY: optionalString,
+  S3_SECRET_KEY: optionalString,
+  S3_BUCKET: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)')
+    .default('thu-vien-so'),
+  S3_REGION: z.string().trim().min(1).default('us-east-1'),
+  S3_USE_SSL: booleanFlag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+
+export interface S3Config {
+  endPoint: string;
+  port: number;
+  useSSL: boolean;
+  accessKey: string;
+  secretKey: string;
+  bucket: string;
+  region: string;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path. */
+  dataDir: string;
+  /** Without a trailing slash; IIIF ids are built from it. */
+  publicBaseUrl: string;
+  databaseUrl?: string;
+  /** Schema for our tables on a shared PostgreSQL server; unset → the server's default search path. */
+  databaseSchema?: string;
+  redisUrl?: string;
+  s3?: S3Config;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonly<Config> {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const raw = env[name];
+      return `${name} ${issue.message}${raw === undefined ? '' : ` (got "${raw}")`}`;
+    });
+    throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const values = parsed.data;
+
+  return Object.freeze({
+    port: values.PORT,
+    host: values.HOST,
+    dataDir: path.resolve(cwd, values.DATA_DIR),
+    publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: values.DATABASE_URL,
+    databaseSchema: values.DATABASE_SCHEMA,
+    redisUrl: values.REDIS_URL,
+    s3: values.S3_ENDPOINT === undefined ? undefined : s3Config(values),
+    logLevel: values.LOG_LEVEL,
+    shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+function s3Config(values: z.infer<typeof environmentSchema>): S3Config {
+  const missing = (['S3_ACCESS_KEY', 'S3_SECRET_KEY'] as const).filter((name) => values[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigurationError(`Invalid configuration: ${missing.join(' and ')} must be set when S3_ENDPOINT is set`);
+  }
+  const url = new URL(values.S3_ENDPOINT as string);
+  const useSSL = values.S3_USE_SSL ?? url.protocol === 'https:';
+  return {
+    endPoint: url.hostname,
+    port: url.port === '' ? (useSSL ? 443 : 80) : Number(url.port),
+    useSSL,
+    accessKey: values.S3_ACCESS_KEY as string,
+    secretKey: values.S3_SECRET_KEY as string,
+    bucket: values.S3_BUCKET,
+    region: values.S3_REGION,
+  };
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import test from 'ava';
+import { loadConfig } from '../../scripts/config.ts';
+import { ConfigurationError } from '../../storage/index.ts';
+
+test('embedded defaults when nothing is set', (t) => {
+  const config = loadConfig({}, '/srv/thuvien');
+  t.is(config.port, 3000);
+  t.is(config.host, '0.0.0.0');
+  t.is(config.dataDir, '/srv/thuvien/data');
+  t.is(config.publicBaseUrl, 'http://localhost:3000');
+  t.is(config.databaseUrl, undefined);
+  t.is(config.redisUrl, undefined);
+  t.is(config.s3, undefined);
+  t.true(Object.isFrozen(config));
+});
+
+test('public base URL follows PORT when unset, loses its trailing slash when set', (t) => {
+  t.is(loadConfig({ PORT: '8080' }).publicBaseUrl, 'http://localhost:8080');
+  t.is(loadConfig({ PUBLIC_BASE_URL: 'https://so.thuvien.example.vn/' }).publicBaseUrl, 'https://so.thuvien.example.vn');
+});
+
+test('relative DATA_DIR resolves against the working directory', (t) => {
+  t.is(loadConfig({ DATA_DIR: 'var/thuvien' }, '/opt/app').dataDir, path.join('/opt/app', 'var/thuvien'));
+});
+
+test('empty strings count as unset', (t) => {
+  const config = loadConfig({ DATABASE_URL: '', REDIS_URL: ' ', S3_ENDPOINT: '' });
+  t.is(config.databaseUrl, undefined);
+  t.is(config.redisUrl, undefined);
+  t.is(config.s3, undefined);
+});
+
+const badValues: [string, string, RegExp][] = [
+  ['PORT', 'abc', /PORT must be a port number \(got "abc"\)/],
+  ['PORT', '70000', /PORT must be between 0 and 65535/],
+  ['PORT', '80.5', /PORT must be a whole number/],
+  ['DATABASE_URL', 'mysql://root@localhost/thuvien', /DATABASE_URL must be a PostgreSQL URL/],
+  ['REDIS_URL', 'http://localhost:6379', /REDIS_URL must be a Redis URL/],
+  ['PUBLIC_BASE_URL', 'thuvien.example.vn', /PUBLIC_BASE_URL must be an http\(s\) URL/],
+  ['S3_ENDPOINT', 'minio:9000', /S3_ENDPOINT must be an http\(s\) URL/],
+  ['S3_BUCKET', 'Thu_Vien', /S3_BUCKET must be a valid S3 bucket name/],
+  ['S3_USE_SSL', 'maybe', /S3_USE_SSL must be true or false/],
+  ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+];
+
+for (const [name, value, message] of badValues) {
+  test(`a bad ${name} (${value}) fails with a message naming it`, (t) => {
+    const error = t.throws(() => loadConfig({ [name]: value }), { instanceOf: ConfigurationError });
+    t.regex(error.message, message);
+  });
+}
+
+test('S3 needs both keys, and names the missing ones', (t) => {
+  const error = t.throws(() => loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_ACCESS_KEY: 'k' }), {
+    instanceOf: ConfigurationError,
+  });
+  t.regex(error.message, /S3_SECRET_KEY must be set when S3_ENDPOINT is set/);
+  t.notRegex(error.message, /S3_ACCESS_KEY/);
+});
+
+test('S3 endpoint URL gives host, port and TLS; S3_USE_SSL overrides the scheme', (t) => {
+  const keys = { S3_ACCESS_KEY: 'minio', S3_SECRET_KEY: 'minio-secret' };
+  t.like(loadConfig({ S3_ENDPOINT: 'http://minio.local:9000', ...keys }).s3, {
+    endPoint: 'minio.local',
+    port: 9000,
+    useSSL: false,
+    bucket: 'thu-vien-so',
+    region: 'us-east-1',
+  });
+  t.like(loadConfig({ S3_ENDPOINT: 'https://s3.example.vn', ...keys }).s3, { port: 443, useSSL: true });
+  t.like(loadConfig({ S3_ENDPOINT: 'http://minio.local:9000', S3_USE_SSL: 'true', ...keys }).s3, { useSSL: true });
+});
+
+test('several problems are reported together', (t) => {
+  const error = t.throws(() => loadConfig({ PORT: 'x', REDIS_URL: 'nope' }), { instanceOf: ConfigurationError });
+  t.regex(error.message, /PORT/);
+  t.regex(error.message, /REDIS_URL/);
+});
