@@ -36,9 +36,12 @@ function redisConnection(redisUrl: string): QueueConnection {
     connectTimeout: 2000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   });
-  // ioredis reports connection errors as events as well as rejections; the rejection
-  // is what callers act on, so the event only needs a listener.
-  client.on('error', () => {});
+  // ioredis rejects with a generic "Connection is closed"; the socket's own reason
+  // (ECONNREFUSED, ENOTFOUND, NOAUTH…) arrives as an event, so keep it for the message.
+  let lastError: Error | undefined;
+  client.on('error', (error: Error) => {
+    lastError = error;
+  });
   return {
     adapter: 'bullmq',
     describe: () => location,
@@ -47,7 +50,8 @@ function redisConnection(redisUrl: string): QueueConnection {
         if (client.status === 'wait') await client.connect();
         await client.ping();
       } catch (error) {
-        throw new UpstreamError(`Redis at ${url.hostname}:${url.port || '6379'} did not answer: ${(error as Error).message}`, {
+        const reason = (lastError ?? (error as Error)).message;
+        throw new UpstreamError(`Redis at ${url.hostname}:${url.port || '6379'} did not answer (${reason}): check that it is running and reachable`, {
           cause: error,
         });
       }

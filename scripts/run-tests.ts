@@ -4,7 +4,8 @@
  * `tests: N passed, N failed`. Arguments are passed to ava and skip the static checks:
  * `npm test -- test/storage`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { ensurePostgres } from './test-services/ensure-postgres.ts';
 import { ensureRedis } from './test-services/ensure-redis.ts';
@@ -18,11 +19,15 @@ interface Outcome {
 
 const log = (line: string) => console.log(`[npm test] ${line}`);
 
+async function exitCode(child: ChildProcess): Promise<number | null> {
+  const [code] = (await once(child, 'close')) as [number | null];
+  return code;
+}
+
 /** Runs a command, echoing its output; a non-zero exit is one failed check. */
 async function runCheck(name: string, command: string, args: string[]): Promise<Outcome> {
   log(`${name}: ${command} ${args.join(' ')}`);
-  const child = spawn(command, args, { stdio: 'inherit' });
-  const [code] = (await new Promise((resolve) => child.on('close', (...result) => resolve(result)))) as [number | null];
+  const code = await exitCode(spawn(command, args, { stdio: 'inherit' }));
   log(`${name}: ${code === 0 ? 'ok' : `failed (exit ${code})`}`);
   return { name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1 };
 }
@@ -40,7 +45,7 @@ async function runAva(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> 
       else passed++;
     } else if (/^not ok\b/.test(line)) failed++;
   });
-  const [code] = (await new Promise((resolve) => child.on('close', (...result) => resolve(result)))) as [number | null];
+  const code = await exitCode(child);
   if (code !== 0 && failed === 0) {
     log(`ava exited with code ${code} without a failed test line; counting it as a failure`);
     failed = 1;

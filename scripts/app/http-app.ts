@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { errorHandler, healthRoutes, notFoundHandler } from '../../repository/http/index.ts';
+import { errorHandler, healthRoutes, notFoundHandler } from '../../repository/index.ts';
 import type { Services } from './open-services.ts';
 
 /** The express application: routes of every folder mounted on one server. */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import pg from 'pg';
-import type { HealthReport } from '../../repository/http/index.ts';
+import type { HealthReport } from '../../repository/index.ts';
 import { startS3rver } from '../../scripts/test-services/start-s3rver.ts';
 import { runFailingStart, startServerProcess } from '../helpers/server-process.ts';
 import { testServices } from '../helpers/test-services.ts';

@@ -1,0 +1,134 @@
+import type { ColumnType, Generated } from 'kysely';
+import type {
+  AccessLevel,
+  CollectionCategory,
+  DcValue,
+  DublinCoreElement,
+  ItemStatus,
+  LibraryKind,
+  OcrProfile,
+  PageDerivatives,
+  PageStages,
+  PageStatus,
+  UserRole,
+} from './domain.types.ts';
+
+/**
+ * Kysely's view of the tables created by the migrations: snake_case columns as PostgreSQL
+ * has them. Only the repositories use these; everything else sees the domain types.
+ */
+
+/** `timestamptz` read as Date; written as a Date, an ISO string or `sql\`now()\``. */
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+/** `jsonb` read as a parsed value, written as a JSON text (see Database). */
+type Jsonb<T> = ColumnType<T, string, string>;
+
+/** `bigint` read as number (see the type parsers), written as number. */
+type Int8 = ColumnType<number, number, number>;
+
+/** `date` read and written as `YYYY-MM-DD`. */
+type DateOnly = string;
+
+/** What `items.dublin_core` holds: only the elements that have values. */
+export type StoredDublinCore = Partial<Record<DublinCoreElement, DcValue[]>>;
+
+export interface LibraryTable {
+  id: string;
+  slug: string;
+  name: string;
+  province: string;
+  kind: LibraryKind;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CollectionTable {
+  id: string;
+  library_id: string;
+  slug: string;
+  title: string;
+  description: Generated<string>;
+  category: CollectionCategory;
+  holdings_count: Generated<number>;
+  target_percent: Generated<number>;
+  target_date: DateOnly | null;
+  default_access: Generated<AccessLevel>;
+  ocr_profile: Generated<OcrProfile>;
+  min_dpi: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ItemTable {
+  id: string;
+  collection_id: string;
+  identifier: string;
+  title: string;
+  dublin_core: Jsonb<StoredDublinCore>;
+  language: Generated<string>;
+  script: Generated<string>;
+  access_level: AccessLevel | null;
+  ocr_profile: OcrProfile | null;
+  status: Generated<ItemStatus>;
+  digitised_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PageTable {
+  id: string;
+  item_id: string;
+  seq: number;
+  label: string | null;
+  master_key: string;
+  master_sha256: string;
+  master_size: Int8;
+  content_type: string;
+  width: number | null;
+  height: number | null;
+  dpi: number | null;
+  status: Generated<PageStatus>;
+  stages: Jsonb<PageStages>;
+  skew_angle: number | null;
+  ocr_confidence: number | null;
+  derivatives: Jsonb<PageDerivatives>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface StoredObjectTable {
+  key: string;
+  sha256: string;
+  size: Int8;
+  content_type: string;
+  item_id: string | null;
+  page_id: string | null;
+  kind: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  email: string | null;
+  role: UserRole;
+  library_id: string | null;
+  password_hash: string | null;
+  disabled: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface DatabaseSchema {
+  libraries: LibraryTable;
+  collections: CollectionTable;
+  items: ItemTable;
+  pages: PageTable;
+  stored_objects: StoredObjectTable;
+  users: UserTable;
+}

@@ -1,0 +1,50 @@
+/**
+ * The public surface of `repository/`: the domain model, the database port and its adapters,
+ * migrations and the data-access classes. Everything else in the folder is internal.
+ */
+export type { Database, DatabaseAdapter } from './database/database.port.ts';
+export type { DatabaseSchema } from './database/schema.ts';
+export { openDatabase, type OpenDatabaseOptions } from './database/open-database.ts';
+export { PgliteDatabase, IN_MEMORY, type PgliteDatabaseOptions } from './database/pglite.database.ts';
+export {
+  PostgresDatabase,
+  parseDatabaseUrl,
+  type PostgresDatabaseOptions,
+  type PostgresLocation,
+} from './database/postgres.database.ts';
+export { migrateToLatest, appliedMigrations } from './database/migrate-to-latest.ts';
+export { translateDatabaseError } from './database/database-errors.ts';
+export { createRepositories, type Repositories } from './database/repositories.ts';
+
+export * from './database/domain.types.ts';
+
+export { LibraryRepository, type NewLibrary, type LibraryPatch, type LibraryFilter } from './database/library.repository.ts';
+export {
+  CollectionRepository,
+  type NewCollection,
+  type CollectionPatch,
+  type CollectionFilter,
+} from './database/collection.repository.ts';
+export { ItemRepository, type NewItem, type ItemPatch, type ItemFilter } from './database/item.repository.ts';
+export {
+  PageRepository,
+  derivePageStatus,
+  type NewPage,
+  type PagePatch,
+  type PageFilter,
+} from './database/page.repository.ts';
+export {
+  StoredObjectRepository,
+  type StoredObjectRecord,
+  type StoredObjectFilter,
+} from './database/stored-object.repository.ts';
+export {
+  UserRepository,
+  type NewUser,
+  type UserPatch,
+  type UserFilter,
+  type UserCredentials,
+} from './database/user.repository.ts';
+
+export { errorHandler, notFoundHandler, statusByErrorCode, type ErrorBody } from './http/error-handler.ts';
+export { checkHealth, healthRoutes, type HealthCheck, type HealthReport } from './http/health.routes.ts';
