@@ -57,7 +57,9 @@ async function main(): Promise<number> {
   const avaArgs = process.argv.slice(2);
   const redisUrl = await ensureRedis(log);
   const databaseUrl = await ensurePostgres(log);
-  const s3 = await startS3rver();
+  // A real MinIO can stand in for s3rver: set TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY, TEST_S3_SECRET_KEY.
+  const externalS3 = process.env.TEST_S3_ENDPOINT;
+  const s3 = externalS3 ? { endpoint: externalS3, stop: async () => {} } : await startS3rver();
   log(`services: redis ${redisUrl}, postgresql ${databaseUrl}, s3rver ${s3.endpoint}`);
 
   const outcomes: Outcome[] = [];

@@ -36,7 +36,7 @@ function spawnStart(env: Record<string, string>) {
 }
 
 /** Starts `scripts/start.ts` on an ephemeral loopback port and waits until it listens. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
   const { child, logs, closed } = spawnStart(env);
   const exited = once(child, 'exit');
   const deadline = Date.now() + timeoutMs;
@@ -63,7 +63,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
 }
 
 /** Runs `scripts/start.ts` expecting it to fail at start; resolves with its exit code and logs. */
-export async function runFailingStart(env: Record<string, string>, timeoutMs = 60_000): Promise<ExitedProcess> {
+export async function runFailingStart(env: Record<string, string>, timeoutMs = 120_000): Promise<ExitedProcess> {
   const { child, logs, closed } = spawnStart(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code] = (await once(child, 'exit')) as [number | null];

@@ -4,7 +4,10 @@
  * (which accepts ava arguments, e.g. `npm test -- test/storage`).
  */
 export interface TestServices {
-  /** s3rver on loopback, e.g. `http://127.0.0.1:45678`; access and secret key are both `S3RVER`. */
+  /**
+   * s3rver on loopback, e.g. `http://127.0.0.1:45678`, with keys `S3RVER`/`S3RVER`; or a
+   * real MinIO when TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY and TEST_S3_SECRET_KEY point at one.
+   */
   s3Endpoint: string;
   s3AccessKey: string;
   s3SecretKey: string;
@@ -22,8 +25,8 @@ export function testServices(): TestServices {
   }
   return {
     s3Endpoint: TEST_S3_ENDPOINT,
-    s3AccessKey: 'S3RVER',
-    s3SecretKey: 'S3RVER',
+    s3AccessKey: process.env.TEST_S3_ACCESS_KEY ?? 'S3RVER',
+    s3SecretKey: process.env.TEST_S3_SECRET_KEY ?? 'S3RVER',
     databaseUrl: TEST_DATABASE_URL,
     redisUrl: TEST_REDIS_URL,
   };

@@ -1,3 +1,4 @@
+// Each test starts a server process (tsx + PGlite start-up is CPU-heavy): run them one at a time.
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -28,7 +29,7 @@ function fatalMessages(logs: Record<string, unknown>[]): string[] {
   return logs.filter((entry) => entry.level === 60).map((entry) => String(entry.msg));
 }
 
-test('embedded defaults: /health names filesystem, PGlite and in-process, all answering; SIGTERM stops cleanly', async (t) => {
+test.serial('embedded defaults: /health names filesystem, PGlite and in-process, all answering; SIGTERM stops cleanly', async (t) => {
   const dataDir = await tempDataDir();
   const server = await startServerProcess({ DATA_DIR: dataDir });
   try {
@@ -52,7 +53,7 @@ test('embedded defaults: /health names filesystem, PGlite and in-process, all an
   t.true(server.logs.some((entry) => entry.msg === 'stopped'));
 });
 
-test('production adapters: /health names s3, postgres and bullmq, all answering', async (t) => {
+test.serial('production adapters: /health names s3, postgres and bullmq, all answering', async (t) => {
   const services = testServices();
   const schema = `start_test_${process.pid}`;
   const admin = new pg.Client({ connectionString: services.databaseUrl });
@@ -85,7 +86,7 @@ test('production adapters: /health names s3, postgres and bullmq, all answering'
   }
 });
 
-test('/health answers 503 and names storage when S3 goes away at run time', async (t) => {
+test.serial('/health answers 503 and names storage when S3 goes away at run time', async (t) => {
   const s3 = await startS3rver();
   const server = await startServerProcess({
     DATA_DIR: await tempDataDir(),
@@ -106,7 +107,7 @@ test('/health answers 503 and names storage when S3 goes away at run time', asyn
   }
 });
 
-test('a bad variable: one fatal line naming it, exit 1', async (t) => {
+test.serial('a bad variable: one fatal line naming it, exit 1', async (t) => {
   const { code, logs } = await runFailingStart({ PORT: 'ba nghìn' });
   t.is(code, 1);
   const fatal = fatalMessages(logs);
@@ -114,7 +115,7 @@ test('a bad variable: one fatal line naming it, exit 1', async (t) => {
   t.regex(fatal[0]!, /PORT must be a port number/);
 });
 
-test('a DATABASE_URL that is not PostgreSQL is refused at start', async (t) => {
+test.serial('a DATABASE_URL that is not PostgreSQL is refused at start', async (t) => {
   const { code, logs } = await runFailingStart({ DATA_DIR: await tempDataDir(), DATABASE_URL: 'mysql://root@127.0.0.1/test' });
   t.is(code, 1);
   t.regex(fatalMessages(logs).join('\n'), /DATABASE_URL must be a PostgreSQL URL/);
@@ -129,7 +130,7 @@ function closedPort(): Promise<number> {
   });
 }
 
-test('an unreachable database stops the start with a message naming it', async (t) => {
+test.serial('an unreachable database stops the start with a message naming it', async (t) => {
   const port = await closedPort();
   const { code, logs } = await runFailingStart({
     DATA_DIR: await tempDataDir(),
@@ -141,7 +142,7 @@ test('an unreachable database stops the start with a message naming it', async (
   t.notRegex(message, /secret/, 'the password never reaches the log');
 });
 
-test('an unreachable S3 endpoint stops the start with a message naming it', async (t) => {
+test.serial('an unreachable S3 endpoint stops the start with a message naming it', async (t) => {
   const port = await closedPort();
   const { code, logs } = await runFailingStart({
     DATA_DIR: await tempDataDir(),
@@ -155,14 +156,14 @@ test('an unreachable S3 endpoint stops the start with a message naming it', asyn
   t.notRegex(message, /secret-key/);
 });
 
-test('an unreachable Redis stops the start with a message naming it', async (t) => {
+test.serial('an unreachable Redis stops the start with a message naming it', async (t) => {
   const port = await closedPort();
   const { code, logs } = await runFailingStart({ DATA_DIR: await tempDataDir(), REDIS_URL: `redis://127.0.0.1:${port}` });
   t.is(code, 1);
   t.regex(fatalMessages(logs).join('\n'), new RegExp(`Redis at 127\\.0\\.0\\.1:${port} did not answer`));
 });
 
-test('a port in use: one clear line, exit 1', async (t) => {
+test.serial('a port in use: one clear line, exit 1', async (t) => {
   const blocker = net.createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   const { port } = blocker.address() as net.AddressInfo;
