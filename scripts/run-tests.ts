@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { ensurePostgres } from './test-services/ensure-postgres.ts';
 import { ensureRedis } from './test-services/ensure-redis.ts';
 import { startS3rver } from './test-services/start-s3rver.ts';
+import { ensureDebianPackages } from './test-services/system-packages.ts';
 
 interface Outcome {
   name: string;
@@ -55,6 +56,8 @@ async function runAva(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> 
 
 async function main(): Promise<number> {
   const avaArgs = process.argv.slice(2);
+  // pdftotext checks the searchable PDFs; DejaVu draws the generated Vietnamese test pages.
+  ensureDebianPackages(['poppler-utils', 'fonts-dejavu-core'], log);
   const redisUrl = await ensureRedis(log);
   const databaseUrl = await ensurePostgres(log);
   // A real MinIO can stand in for s3rver: set TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY, TEST_S3_SECRET_KEY.
