@@ -14,7 +14,9 @@ function migrator(database: Database): Migrator {
     db: database.db,
     provider,
     // Kysely looks for its bookkeeping tables in every schema unless told which one: with
-    // several schemas in one database (tests) it must be this database's own.
+    // several schemas in one database (tests) it must be this database's own. (It finds out
+    // whether they exist through the dialect's introspector, which the PostgreSQL adapter
+    // limits to this schema: see `SchemaScopedPostgresDialect`.)
     migrationTableSchema: database.schema,
   });
 }

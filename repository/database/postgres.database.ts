@@ -1,4 +1,16 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  DEFAULT_MIGRATION_LOCK_TABLE,
+  DEFAULT_MIGRATION_TABLE,
+  Kysely,
+  PostgresDialect,
+  PostgresIntrospector,
+  sql,
+  type ColumnMetadata,
+  type DatabaseIntrospector,
+  type DatabaseMetadataOptions,
+  type PostgresDialectConfig,
+  type TableMetadata,
+} from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { ConfigurationError, UpstreamError } from '../../storage/index.ts';
@@ -125,7 +137,7 @@ export class PostgresDatabase implements Database {
       throw connectError(error, location);
     }
 
-    const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<DatabaseSchema>({ dialect: new SchemaScopedPostgresDialect({ pool }, resolvedSchema) });
     const database = new PostgresDatabase(db, pool, location, resolvedSchema, schema !== undefined);
     options.logger?.info({ database: database.describe() }, 'database opened');
     return database;
@@ -153,6 +165,103 @@ export class PostgresDatabase implements Database {
       if (!this.#pool.ended && !this.#pool.ending) await this.#pool.end();
     })();
     return this.#closed;
+  }
+}
+
+/**
+ * Kysely's PostgreSQL dialect, except that introspection (`db.introspection.getTables()`) sees
+ * the tables of one schema only, this database's. Kysely's Migrator calls it on every run, to
+ * learn whether its bookkeeping tables exist.
+ *
+ * Kysely's own introspector reads every table of every schema of the database, and resolves
+ * each schema, table and column by name as it goes (`has_schema_privilege(nspname, …)`,
+ * `pg_get_serial_sequence('schema.table', 'column')`). The catalogue scan sees the query's
+ * snapshot but those functions look the names up in the live catalogue: a schema that another
+ * session drops in between fails the whole query (`schema "…" does not exist`, 3F000; also
+ * seen: `column "…" of relation "…" does not exist`, 42703). So a process starting, or
+ * migrating, while another tenant's or test's schema was dropped failed for a reason that was
+ * none of its business. This one reads only its own schema, and looks everything up by OID.
+ */
+class SchemaScopedPostgresDialect extends PostgresDialect {
+  readonly #schema: string;
+
+  constructor(config: PostgresDialectConfig, schema: string) {
+    super(config);
+    this.#schema = schema;
+  }
+
+  override createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SchemaScopedPostgresIntrospector(db, this.#schema);
+  }
+}
+
+interface ColumnRow {
+  table: string;
+  is_view: boolean;
+  column: string;
+  type: string;
+  type_schema: string;
+  not_null: boolean;
+  has_default: boolean;
+  auto_incrementing: boolean;
+  comment: string | null;
+}
+
+/** `getSchemas` is Kysely's (a plain scan of `pg_namespace`); `getTables` reads one schema. */
+class SchemaScopedPostgresIntrospector extends PostgresIntrospector {
+  readonly #db: Kysely<unknown>;
+  readonly #schema: string;
+
+  constructor(db: Kysely<unknown>, schema: string) {
+    super(db);
+    this.#db = db;
+    this.#schema = schema;
+  }
+
+  override async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const kyselyTables = options.withInternalKyselyTables
+      ? sql``
+      : sql`and c.relname not in (${DEFAULT_MIGRATION_TABLE}, ${DEFAULT_MIGRATION_LOCK_TABLE})`;
+    // Auto-incrementing: what pg_get_serial_sequence() finds (a sequence owned by the column,
+    // serial or identity), looked up by OID.
+    const { rows } = await sql<ColumnRow>`
+      select c.relname as table, c.relkind = 'v' as is_view, a.attname as column,
+             t.typname as type, tn.nspname as type_schema, a.attnotnull as not_null,
+             a.atthasdef as has_default, col_description(c.oid, a.attnum) as comment,
+             exists (
+               select from pg_catalog.pg_depend d join pg_catalog.pg_class s on s.oid = d.objid
+               where d.classid = 'pg_catalog.pg_class'::regclass and s.relkind = 'S'
+                 and d.refclassid = 'pg_catalog.pg_class'::regclass and d.refobjid = c.oid
+                 and d.refobjsubid = a.attnum and d.deptype in ('a', 'i')
+             ) as auto_incrementing
+      from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        join pg_catalog.pg_attribute a on a.attrelid = c.oid
+        join pg_catalog.pg_type t on t.oid = a.atttypid
+        join pg_catalog.pg_namespace tn on tn.oid = t.typnamespace
+      where n.nspname = ${this.#schema} and has_schema_privilege(n.oid, 'USAGE')
+        and c.relkind in ('r', 'v', 'p') and a.attnum > 0 and not a.attisdropped
+        ${kyselyTables}
+      order by c.relname, a.attnum`.execute(this.#db);
+
+    const tables = new Map<string, { name: string; schema: string; isView: boolean; columns: ColumnMetadata[] }>();
+    for (const row of rows) {
+      let table = tables.get(row.table);
+      if (table === undefined) {
+        table = { name: row.table, schema: this.#schema, isView: row.is_view, columns: [] };
+        tables.set(row.table, table);
+      }
+      table.columns.push({
+        name: row.column,
+        dataType: row.type,
+        dataTypeSchema: row.type_schema,
+        isNullable: !row.not_null,
+        hasDefaultValue: row.has_default,
+        isAutoIncrementing: row.auto_incrementing,
+        ...(row.comment === null ? {} : { comment: row.comment }),
+      });
+    }
+    return [...tables.values()];
   }
 }
 

@@ -12,6 +12,7 @@ import {
 import { ConfigurationError, UpstreamError } from '../../storage/index.ts';
 import { testServices } from '../helpers/test-services.ts';
 import { runRepositoryContract } from './repository.contract.ts';
+import { EXPECTED_MIGRATIONS } from '../helpers/migrations.ts';
 
 // Dates must not depend on the process time zone: run in one east of UTC.
 process.env.TZ = 'Asia/Ho_Chi_Minh';
@@ -67,10 +68,34 @@ test('migrators started at once, in two schemas and twice in one, each migrate e
     await databases[2]!.close();
   });
   const applied = await Promise.all(databases.map((database) => migrateToLatest(database)));
-  t.deepEqual(applied[0], ['0001-initial']);
+  t.deepEqual(applied[0], EXPECTED_MIGRATIONS);
   // The two migrators of the shared schema: one did the work, the other found it done.
-  t.deepEqual([...applied[1]!, ...applied[2]!], ['0001-initial']);
-  for (const database of databases) t.deepEqual(await appliedMigrations(database), ['0001-initial']);
+  t.deepEqual([...applied[1]!, ...applied[2]!], EXPECTED_MIGRATIONS);
+  for (const database of databases) t.deepEqual(await appliedMigrations(database), EXPECTED_MIGRATIONS);
+});
+
+test('the migrator finds its tables while another schema of the database is being dropped', async (t) => {
+  // The Migrator asks the introspector which tables exist. Other test files (other tenants)
+  // drop their schemas meanwhile; here the drop lands between the snapshot the catalogue is
+  // read with and the rest of the query, every time rather than once in a while.
+  const database = await PostgresDatabase.open(databaseUrl, { schema: uniqueSchema(), logger });
+  const doomed = await PostgresDatabase.open(databaseUrl, { schema: uniqueSchema(), logger });
+  t.teardown(async () => {
+    await dropSchemaAndClose(database);
+    await dropSchemaAndClose(doomed);
+  });
+  await migrateToLatest(database);
+  await sql`create table doomed_table (id serial primary key)`.execute(doomed.db);
+  const tables = await database.db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (trx) => {
+      await sql`select 1`.execute(trx); // takes the snapshot: `doomed` exists in it
+      await sql`drop schema ${sql.id(doomed.schema)} cascade`.execute(doomed.db);
+      return trx.introspection.getTables({ withInternalKyselyTables: true });
+    });
+  t.true(tables.some((table) => table.name === 'kysely_migration' && table.schema === database.schema));
+  t.deepEqual(tables.filter((table) => table.schema !== database.schema), []);
 });
 
 test('an unreachable server is an UpstreamError naming the host, never the password', async (t) => {
