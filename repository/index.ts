@@ -48,3 +48,7 @@ export {
 
 export { errorHandler, notFoundHandler, statusByErrorCode, type ErrorBody } from './http/error-handler.ts';
 export { checkHealth, healthRoutes, type HealthCheck, type HealthReport } from './http/health.routes.ts';
+export { itemRoutes, type ItemRoutesDependencies } from './http/items.routes.ts';
+export type { IngestedFile, ItemProcessing, PageIngest, ReceivedFile } from './http/ingest.port.ts';
+export type { UploadLimits } from './http/multipart-upload.ts';
+export { sendObject } from './http/send-object.ts';

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigurationError } from '../storage/index.ts';
@@ -54,6 +55,10 @@ const environmentSchema = z.object({
     .default('thu-vien-so'),
   S3_REGION: z.string().trim().min(1).default('us-east-1'),
   S3_USE_SSL: booleanFlag,
+  WORKER_CONCURRENCY: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64).default(os.availableParallelism()),
+  SERVER_RUNS_JOBS: booleanFlag,
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(2 * 1024 ** 3),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000, 'must be at least 1000000').default(16383 * 16383),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -80,6 +85,13 @@ export interface Config {
   databaseSchema?: string;
   redisUrl?: string;
   s3?: S3Config;
+  /** Jobs one worker process runs at once. */
+  workerConcurrency: number;
+  /** Whether `npm start` also runs jobs; always true without Redis (the in-process runner). */
+  serverRunsJobs: boolean;
+  uploadMaxBytes: number;
+  /** Largest page (width × height) accepted; larger ones are refused before decoding. */
+  maxImagePixels: number;
   logLevel: string;
   shutdownTimeoutMs: number;
 }
@@ -105,6 +117,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     databaseSchema: values.DATABASE_SCHEMA,
     redisUrl: values.REDIS_URL,
     s3: values.S3_ENDPOINT === undefined ? undefined : s3Config(values),
+    workerConcurrency: values.WORKER_CONCURRENCY,
+    serverRunsJobs: values.REDIS_URL === undefined || (values.SERVER_RUNS_JOBS ?? true),
+    uploadMaxBytes: values.UPLOAD_MAX_BYTES,
+    maxImagePixels: values.MAX_IMAGE_PIXELS,
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   });

@@ -9,6 +9,8 @@
 export type ErrorCode =
   | 'NOT_FOUND'
   | 'INVALID_INPUT'
+  | 'CHECKSUM_MISMATCH'
+  | 'TOO_LARGE'
   | 'CONFLICT'
   | 'UPSTREAM'
   | 'CONFIGURATION';
@@ -44,6 +46,20 @@ export class NotFoundError extends AppError {
 export class InvalidInputError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('INVALID_INPUT', message, options);
+  }
+}
+
+/** Bytes arrived different from the checksum the sender computed: damaged in transit. */
+export class ChecksumMismatchError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('CHECKSUM_MISMATCH', message, options);
+  }
+}
+
+/** The input is over a configured size limit. */
+export class PayloadTooLargeError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('TOO_LARGE', message, options);
   }
 }
 

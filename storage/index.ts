@@ -13,11 +13,13 @@ export type {
 } from './object-store.port.ts';
 export {
   AppError,
+  ChecksumMismatchError,
   ConfigurationError,
   ConflictError,
   InvalidInputError,
   isAppError,
   NotFoundError,
+  PayloadTooLargeError,
   UpstreamError,
   type AppErrorOptions,
   type ErrorCode,
@@ -29,3 +31,4 @@ export type { StoreLogger } from './store-logger.ts';
 export type { RetryPolicy } from './retry.ts';
 export { FsObjectStore, type FsObjectStoreOptions } from './fs.object-store.ts';
 export { MinioObjectStore, type MinioObjectStoreOptions } from './minio.object-store.ts';
+export { derivativeKey, masterKey, packageKey, type DerivativeFile } from './key-layout.ts';

@@ -81,6 +81,12 @@ export type PageStages = Partial<Record<PageStage, StageState>>;
 /** Derivative kind (`pyramid`, `thumb`, `hocr`, `text`, …) → object key. */
 export type PageDerivatives = Record<string, string>;
 
+/** Something validation flagged without refusing the page (`low-resolution`, `resolution-unknown`). */
+export interface PageWarning {
+  code: string;
+  message: string;
+}
+
 export interface Library {
   id: string;
   slug: string;
@@ -156,6 +162,12 @@ export interface Page {
   /** Mean OCR word confidence, 0–100. */
   ocrConfidence: number | null;
   derivatives: PageDerivatives;
+  /** Index of this page inside a multi-page master (TIFF); null for a single-image master. */
+  masterPage: number | null;
+  /** Size of the served (deskewed) image; null until the deskew stage ran. */
+  imageWidth: number | null;
+  imageHeight: number | null;
+  warnings: PageWarning[];
   createdAt: Date;
   updatedAt: Date;
 }

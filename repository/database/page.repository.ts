@@ -38,6 +38,10 @@ const pageFields = {
   width: positiveInt32.nullable().optional(),
   height: positiveInt32.nullable().optional(),
   dpi: positiveInt32.nullable().optional(),
+  masterPage: z.number().int().min(0).nullable().optional(),
+  imageWidth: positiveInt32.nullable().optional(),
+  imageHeight: positiveInt32.nullable().optional(),
+  warnings: z.array(z.strictObject({ code: z.string().min(1).max(100), message: z.string().max(1000) })).optional(),
 };
 const newPageSchema = z.strictObject({ itemId: recordId, seq: positiveInt32, ...pageFields });
 const pagePatchSchema = z
@@ -94,6 +98,10 @@ export class PageRepository {
           width: value.width ?? null,
           height: value.height ?? null,
           dpi: value.dpi ?? null,
+          master_page: value.masterPage ?? null,
+          image_width: value.imageWidth ?? null,
+          image_height: value.imageHeight ?? null,
+          warnings: JSON.stringify(value.warnings ?? []),
           stages: '{}',
           derivatives: '{}',
         })
@@ -149,6 +157,10 @@ export class PageRepository {
       width: value.width,
       height: value.height,
       dpi: value.dpi,
+      master_page: value.masterPage,
+      image_width: value.imageWidth,
+      image_height: value.imageHeight,
+      warnings: value.warnings === undefined ? undefined : JSON.stringify(value.warnings),
       status: value.status,
       skew_angle: value.skewAngle,
       ocr_confidence: value.ocrConfidence,
@@ -228,6 +240,44 @@ export class PageRepository {
     return toPage(row);
   }
 
+  /** Pages of the item made from the master with this sha256 (one, or several for a multi-page TIFF), in `seq` order. */
+  async listByMaster(itemId: string, masterSha256: string): Promise<Page[]> {
+    const rows = await this.#run(() =>
+      this.#db
+        .selectFrom('pages')
+        .selectAll()
+        .where('item_id', '=', itemId)
+        .where('master_sha256', '=', masterSha256.toLowerCase())
+        .orderBy('seq')
+        .execute(),
+    );
+    return rows.map(toPage);
+  }
+
+  /** The next free position at the end of the item (1 for an item without pages). */
+  async nextSeq(itemId: string): Promise<number> {
+    const row = await this.#run(() =>
+      this.#db
+        .selectFrom('pages')
+        .select((eb) => eb.fn.max('seq').as('max'))
+        .where('item_id', '=', itemId)
+        .executeTakeFirst(),
+    );
+    return (row?.max ?? 0) + 1;
+  }
+
+  /** Replaces the page's OCR text in the search table (NFC). */
+  async setText(pageId: string, itemId: string, text: string): Promise<void> {
+    const value = text.normalize('NFC');
+    await this.#run(() =>
+      this.#db
+        .insertInto('page_texts')
+        .values({ page_id: pageId, item_id: itemId, text: value })
+        .onConflict((oc) => oc.column('page_id').doUpdateSet({ text: value, updated_at: sql<Date>`now()` }))
+        .execute(),
+    );
+  }
+
   async #run<T>(query: () => Promise<T>): Promise<T> {
     try {
       return await query();
@@ -258,6 +308,11 @@ function constraintErrors(seq: number | undefined, itemId: string | undefined): 
         cause,
         details: { field: 'seq' },
       }),
+    pages_item_master_key: (_fields, cause) =>
+      new ConflictError('The item already has a page made from this scan (same sha256 and page of the file)', {
+        cause,
+        details: { field: 'masterSha256' },
+      }),
     pages_item_id_fkey: (_fields, cause) =>
       new NotFoundError(`Item '${itemId ?? ''}' does not exist: register the item before uploading its pages`, {
         cause,
@@ -284,6 +339,10 @@ export function toPage(row: Selectable<PageTable>): Page {
     skewAngle: row.skew_angle,
     ocrConfidence: row.ocr_confidence,
     derivatives: row.derivatives,
+    masterPage: row.master_page,
+    imageWidth: row.image_width,
+    imageHeight: row.image_height,
+    warnings: row.warnings,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -8,6 +8,7 @@ import type {
   LibraryKind,
   OcrProfile,
   PageDerivatives,
+  PageWarning,
   PageStages,
   PageStatus,
   UserRole,
@@ -95,7 +96,18 @@ export interface PageTable {
   skew_angle: number | null;
   ocr_confidence: number | null;
   derivatives: Jsonb<PageDerivatives>;
+  master_page: number | null;
+  image_width: number | null;
+  image_height: number | null;
+  warnings: ColumnType<PageWarning[], string | undefined, string>;
   created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PageTextTable {
+  page_id: string;
+  item_id: string;
+  text: string;
   updated_at: UpdatedAt;
 }
 
@@ -129,6 +141,7 @@ export interface DatabaseSchema {
   collections: CollectionTable;
   items: ItemTable;
   pages: PageTable;
+  page_texts: PageTextTable;
   stored_objects: StoredObjectTable;
   users: UserTable;
 }

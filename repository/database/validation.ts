@@ -50,7 +50,10 @@ export const contentType = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, "must be a media type such as 'image/tiff'");
+  .regex(
+    /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(\s*;\s*[a-z0-9!#$&^_.+-]+=("[^"]*"|[a-z0-9!#$&^_.+-]+))*$/,
+    "must be a media type such as 'image/tiff' or 'text/plain; charset=utf-8'",
+  );
 
 export const INT32_MAX = 2_147_483_647;
 export const positiveInt32 = z.int().min(1).max(INT32_MAX);

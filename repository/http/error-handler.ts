@@ -5,6 +5,8 @@ import { isAppError, type ErrorCode } from '../../storage/index.ts';
 /** The one table from error codes to HTTP statuses. */
 export const statusByErrorCode: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
+  CHECKSUM_MISMATCH: 422,
+  TOO_LARGE: 413,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UPSTREAM: 503,

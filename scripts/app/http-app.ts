@@ -1,11 +1,15 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { errorHandler, healthRoutes, notFoundHandler } from '../../repository/index.ts';
+import path from 'node:path';
+import { manifestRoutes } from '../../iiif/index.ts';
+import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
+import { createRepositories, errorHandler, healthRoutes, itemRoutes, notFoundHandler } from '../../repository/index.ts';
+import type { Config } from '../config.ts';
 import type { Services } from './open-services.ts';
 
 /** The express application: routes of every folder mounted on one server. */
-export function createHttpApp(services: Services, logger: Logger): Express {
+export function createHttpApp(config: Config, services: Services, logger: Logger): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -23,6 +27,19 @@ export function createHttpApp(services: Services, logger: Logger): Express {
       { name: 'database', ...adapterCheck(services.database) },
       { name: 'queue', ...adapterCheck(services.queue) },
     ]),
+  );
+  app.use(
+    itemRoutes({
+      repositories: createRepositories(services.database.db),
+      store: services.store,
+      ingest: new StorePageIngest(services.database, services.store),
+      processing: new QueueItemProcessing(services.database, services.queue),
+      publicBaseUrl: config.publicBaseUrl,
+      spoolDir: path.join(config.dataDir, 'tmp', 'uploads'),
+      uploadLimits: { maxFileBytes: config.uploadMaxBytes, maxFiles: 500 },
+      progressPollMs: 1000,
+    }),
+    manifestRoutes(services.database, services.store),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { openQueueConnection, type QueueConnection } from '../../pipeline/index.ts';
+import { openJobQueue, PIPELINE_JOB_NAMES, type JobQueue, type PipelineJobs } from '../../pipeline/index.ts';
 import { migrateToLatest, openDatabase, type Database } from '../../repository/index.ts';
 import { FsObjectStore, MinioObjectStore, type ObjectStore } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
@@ -9,12 +9,13 @@ import type { Config } from '../config.ts';
 export interface Services {
   store: ObjectStore;
   database: Database;
-  queue: QueueConnection;
+  /** BullMQ when REDIS_URL is set, else the in-process runner over `database`. No worker runs until `startWorker`. */
+  queue: JobQueue<PipelineJobs>;
   close(): Promise<void>;
 }
 
 /**
- * Opens storage, database (migrated to the latest version) and the queue connection,
+ * Opens storage, database (migrated to the latest version) and the job queue,
  * failing with an AppError that names the unreachable or misconfigured one. Whatever
  * was opened before a failure is closed again.
  */
@@ -34,7 +35,13 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     });
     opened.push(database);
     await migrateToLatest(database, logger);
-    const queue = openQueueConnection(config.redisUrl);
+    const queue = await openJobQueue<PipelineJobs>({
+      redisUrl: config.redisUrl,
+      database,
+      jobNames: PIPELINE_JOB_NAMES,
+      stopTimeoutMs: config.shutdownTimeoutMs,
+      logger,
+    });
     opened.push(queue);
     await queue.ping();
     logger.info(

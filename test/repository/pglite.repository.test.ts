@@ -13,6 +13,7 @@ import {
 } from '../../repository/index.ts';
 import { UpstreamError } from '../../storage/index.ts';
 import { runRepositoryContract, uniqueSlug } from './repository.contract.ts';
+import { EXPECTED_MIGRATIONS } from '../helpers/migrations.ts';
 
 // Dates must not depend on the process time zone: run in one east of UTC.
 process.env.TZ = 'Asia/Ho_Chi_Minh';
@@ -32,7 +33,7 @@ test('openDatabase without a URL keeps an embedded database under dataDir/db acr
   try {
     t.is(first.adapter, 'pglite');
     t.true(first.describe().includes(join(dataDir, 'db')), first.describe());
-    t.deepEqual(await migrateToLatest(first), ['0001-initial']);
+    t.deepEqual(await migrateToLatest(first), EXPECTED_MIGRATIONS);
     await new LibraryRepository(first.db).create({ slug, name: 'Thư viện Lâm Đồng', province: 'Lâm Đồng', kind: 'provincial' });
   } finally {
     await first.close();
@@ -52,7 +53,7 @@ test('a schema other than public holds the tables and the migration records', as
   const database = await PgliteDatabase.open(IN_MEMORY, { schema: 'tenant_a' });
   t.teardown(() => database.close());
   t.is(database.schema, 'tenant_a');
-  t.deepEqual(await migrateToLatest(database), ['0001-initial']);
+  t.deepEqual(await migrateToLatest(database), EXPECTED_MIGRATIONS);
   const tables = await sql<{ schema: string; name: string }>`
     select table_schema as schema, table_name as name from information_schema.tables
     where table_name in ('libraries', 'kysely_migration') order by table_name`.execute(database.db);

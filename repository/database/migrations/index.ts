@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import { migration0001Initial } from './0001-initial.ts';
+import { migration0002JobQueue } from './0002-job-queue.ts';
+import { migration0003PageSources } from './0003-page-sources.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -7,4 +9,6 @@ import { migration0001Initial } from './0001-initial.ts';
  */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': migration0001Initial,
+  '0002-job-queue': migration0002JobQueue,
+  '0003-page-sources': migration0003PageSources,
 });

@@ -1,0 +1,1 @@
+export { manifestRoutes, PRESENTATION_MEDIA_TYPE } from './manifest.routes.ts';

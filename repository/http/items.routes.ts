@@ -1,0 +1,152 @@
+import { Router, type Request } from 'express';
+import { InvalidInputError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
+import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
+import type { Repositories } from '../database/repositories.ts';
+import type { ItemProcessing, PageIngest } from './ingest.port.ts';
+import { receiveMultipartUpload, type UploadLimits } from './multipart-upload.ts';
+import { streamItemProgress } from './progress-events.ts';
+import { resourceRoutes } from './resource.routes.ts';
+import { sendObject } from './send-object.ts';
+
+export interface ItemRoutesDependencies {
+  repositories: Repositories;
+  store: ObjectStore;
+  ingest: PageIngest;
+  processing: ItemProcessing;
+  publicBaseUrl: string;
+  /** Where uploads are spooled while they are hashed. */
+  spoolDir: string;
+  uploadLimits: UploadLimits;
+  progressPollMs: number;
+}
+
+/** Key of an item's packaged files (design §5). */
+
+
+/** Libraries, collections, items (`/api/...`), uploads of pages, processing, progress, the PDF. */
+export function itemRoutes(deps: ItemRoutesDependencies): Router {
+  const { repositories, store, publicBaseUrl } = deps;
+  const router = Router();
+
+  router.use(
+    resourceRoutes({ path: '/api/libraries', repository: repositories.libraries, filters: [] }),
+    resourceRoutes({ path: '/api/collections', repository: repositories.collections, filters: ['libraryId', 'category'] }),
+    resourceRoutes({
+      path: '/api/items',
+      repository: repositories.items,
+      filters: ['collectionId', 'status'],
+      present: async (item) => presentItem(item, await repositories.pages.listByItem(item.id), publicBaseUrl),
+    }),
+  );
+
+  router.post('/api/items/:itemId/pages', async (req, res) => {
+    const item = await repositories.items.getById(req.params.itemId as string);
+    const upload = await receiveMultipartUpload(req, deps.spoolDir, deps.uploadLimits);
+    try {
+      const results = [];
+      for (const file of upload.files) results.push(await deps.ingest.ingest(item.id, file));
+      res.status(202).json({
+        itemId: item.id,
+        files: results,
+        pageIds: [...new Set(results.flatMap((result) => result.pageIds))],
+      });
+    } finally {
+      await upload.discard();
+    }
+  });
+
+  router.post('/api/items/:itemId/process', async (req, res) => {
+    const { queuedPages } = await deps.processing.processItem(req.params.itemId as string);
+    res.status(202).json({ itemId: req.params.itemId, queuedPages });
+  });
+
+  router.get('/api/items/:itemId/events', (req, res) =>
+    streamItemProgress(req, res, repositories, { pollMs: deps.progressPollMs }),
+  );
+
+  router.get('/api/items/:itemId/pdf', async (req, res) => {
+    const item = await repositories.items.getById(req.params.itemId as string);
+    await sendObject(res, store, packageKey(item.id, 'document.pdf'), {
+      contentType: 'application/pdf',
+      filename: `${item.identifier.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`,
+    });
+  });
+
+  router.post('/api/pages/:pageId/reprocess', async (req, res) => {
+    const from = fromStage(req);
+    await deps.processing.reprocessPage(req.params.pageId as string, from);
+    res.status(202).json({ pageId: req.params.pageId, from });
+  });
+
+  router.get('/api/pages/:pageId/text', async (req, res) => {
+    const page = await repositories.pages.getById(req.params.pageId as string);
+    await sendObject(res, store, derivativeKey(page, 'text'), { contentType: 'text/plain; charset=utf-8' });
+  });
+
+  router.get('/api/pages/:pageId/hocr', async (req, res) => {
+    const page = await repositories.pages.getById(req.params.pageId as string);
+    await sendObject(res, store, derivativeKey(page, 'hocr'), { contentType: 'text/vnd.hocr+html; charset=utf-8' });
+  });
+
+  router.get('/api/pages/:pageId/thumbnail', async (req, res) => {
+    const page = await repositories.pages.getById(req.params.pageId as string);
+    await sendObject(res, store, derivativeKey(page, 'thumb'), { contentType: 'image/jpeg' });
+  });
+
+  return router;
+}
+
+function fromStage(req: Request): PageStage {
+  const from = req.query.from ?? PAGE_STAGES[0];
+  if (typeof from !== 'string' || !(PAGE_STAGES as readonly string[]).includes(from)) {
+    throw new InvalidInputError(`Query "from" must be one of ${PAGE_STAGES.join(', ')}`);
+  }
+  return from as PageStage;
+}
+
+function derivativeKey(page: Page, kind: string): string {
+  const key = page.derivatives[kind];
+  if (key === undefined) {
+    throw new NotFoundError(`Page ${page.seq} has no ${kind} yet: its processing has not reached that stage`, {
+      details: { status: page.status },
+    });
+  }
+  return key;
+}
+
+/** The item with its pages in order and links to what exists of each. */
+function presentItem(item: Item, pages: Page[], baseUrl: string) {
+  const api = `${baseUrl}/api`;
+  return {
+    ...item,
+    links: item.status === 'digitised' ? { pdf: `${api}/items/${item.id}/pdf`, manifest: `${baseUrl}/iiif/manifest/${item.id}` } : {},
+    pages: pages.map((page) => ({
+      id: page.id,
+      seq: page.seq,
+      label: page.label,
+      status: page.status,
+      stages: page.stages,
+      failureReason: Object.values(page.stages).find((stage) => stage?.status === 'failed')?.error ?? null,
+      warnings: page.warnings,
+      skewAngle: page.skewAngle,
+      ocrConfidence: page.ocrConfidence,
+      master: { sha256: page.masterSha256, size: page.masterSize, contentType: page.contentType, page: page.masterPage },
+      width: page.width,
+      height: page.height,
+      dpi: page.dpi,
+      imageWidth: page.imageWidth,
+      imageHeight: page.imageHeight,
+      links: Object.fromEntries(
+        (
+          [
+            ['thumbnail', 'thumb', `${api}/pages/${page.id}/thumbnail`],
+            ['text', 'text', `${api}/pages/${page.id}/text`],
+            ['hocr', 'hocr', `${api}/pages/${page.id}/hocr`],
+          ] as const
+        )
+          .filter(([, kind]) => page.derivatives[kind] !== undefined)
+          .map(([name, , url]) => [name, url]),
+      ),
+    })),
+  };
+}

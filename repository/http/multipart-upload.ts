@@ -1,0 +1,139 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { ChecksumMismatchError, InvalidInputError, PayloadTooLargeError } from '../../storage/index.ts';
+import type { ReceivedFile } from './ingest.port.ts';
+
+export interface UploadLimits {
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
+  /** Most files in one request. */
+  maxFiles: number;
+}
+
+export interface ReceivedUpload {
+  files: ReceivedFile[];
+  /** Deletes the temporary files. */
+  discard(): Promise<void>;
+}
+
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+
+/**
+ * Streams a `multipart/form-data` request to temporary files under `spoolDir`, hashing each
+ * file as it is written, so no upload is ever held in memory. Fields `seq` and `sha256`
+ * apply to the `file` part that follows them. A client sha256 that differs from the bytes
+ * received fails the whole request and
+ * nothing is kept (`ChecksumMismatchError`, 422); so does a file over the size limit
+ * (`PayloadTooLargeError`, 413) or a dropped connection.
+ */
+export async function receiveMultipartUpload(req: Request, spoolDir: string, limits: UploadLimits): Promise<ReceivedUpload> {
+  const contentType = req.headers['content-type'] ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    throw new InvalidInputError('Send the pages as multipart/form-data with one or more "file" parts');
+  }
+  await mkdir(spoolDir, { recursive: true });
+  const files: ReceivedFile[] = [];
+  const written: string[] = [];
+  const discard = async () => {
+    await Promise.all(written.map((file) => rm(file, { force: true })));
+  };
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let parser: busboy.Busboy;
+      try {
+        parser = busboy({
+          headers: req.headers,
+          limits: { fileSize: limits.maxFileBytes, files: limits.maxFiles, fields: limits.maxFiles * 4, fieldSize: 1024 },
+        });
+      } catch (error) {
+        reject(new InvalidInputError(`Malformed multipart request: ${(error as Error).message}`));
+        return;
+      }
+      let pendingFields: { seq?: number; sha256?: string } = {};
+      const writes: Promise<void>[] = [];
+      let failed = false;
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        req.unpipe(parser);
+        req.resume();
+        reject(error);
+      };
+
+      parser.on('field', (name, value) => {
+        if (name === 'seq') {
+          if (!/^[1-9]\d{0,8}$/.test(value)) fail(new InvalidInputError(`Field "seq" must be a page number from 1, got "${value}"`));
+          else pendingFields.seq = Number(value);
+        } else if (name === 'sha256') {
+          if (!SHA256.test(value)) fail(new InvalidInputError(`Field "sha256" must be 64 hexadecimal digits, got "${value}"`));
+          else pendingFields.sha256 = value.toLowerCase();
+        }
+      });
+
+      parser.on('file', (name, stream, info) => {
+        if (name !== 'file' || failed) {
+          stream.resume();
+          return;
+        }
+        const fields = pendingFields;
+        pendingFields = {};
+        const target = path.join(spoolDir, `${randomUUID()}.upload`);
+        written.push(target);
+        const hash = createHash('sha256');
+        let size = 0;
+        const hasher = new Transform({
+          transform(chunk: Buffer, _encoding, callback) {
+            hash.update(chunk);
+            size += chunk.length;
+            callback(null, chunk);
+          },
+        });
+        stream.on('limit', () =>
+          fail(
+            new PayloadTooLargeError(
+              `File "${info.filename}" is larger than the limit of ${limits.maxFileBytes} bytes (UPLOAD_MAX_BYTES)`,
+            ),
+          ),
+        );
+        writes.push(
+          pipeline(stream, hasher, createWriteStream(target)).then(() => {
+            if (failed) return;
+            const sha256 = hash.digest('hex');
+            if (fields.sha256 !== undefined && fields.sha256 !== sha256) {
+              fail(
+                new ChecksumMismatchError(
+                  `File "${info.filename}" arrived damaged: its sha256 is ${sha256}, the station sent ${fields.sha256}. Nothing was kept; send it again.`,
+                ),
+              );
+              return;
+            }
+            files.push({ path: target, filename: info.filename ?? 'unnamed', size, sha256, seq: fields.seq });
+          }, fail),
+        );
+      });
+
+      parser.on('filesLimit', () => fail(new PayloadTooLargeError(`Too many files in one request: at most ${limits.maxFiles}`)));
+      parser.on('error', (error: Error) => fail(new InvalidInputError(`Malformed multipart request: ${error.message}`)));
+      parser.on('close', () => {
+        Promise.all(writes).then(() => {
+          if (failed) return;
+          if (files.length === 0) fail(new InvalidInputError('No "file" part in the request: attach at least one page scan'));
+          else resolve();
+        }, fail);
+      });
+      req.on('aborted', () => fail(new InvalidInputError('The upload was interrupted before it finished; nothing was kept')));
+      req.pipe(parser);
+    });
+  } catch (error) {
+    await discard();
+    throw error;
+  }
+  return { files, discard };
+}

@@ -1,0 +1,57 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { ConfigurationError } from '../../storage/index.ts';
+import type { Config } from '../config.ts';
+import { createHttpApp } from './http-app.ts';
+import { openServices, type Services } from './open-services.ts';
+import { createPipelineRuntime } from './pipeline-runtime.ts';
+
+/** The server process: HTTP, and the job runner when it runs jobs itself. */
+export interface Application {
+  server: Server;
+  /** Loopback URL of the listening server (the real port when PORT is 0). */
+  url: string;
+  services: Services;
+  /** Stops taking requests and jobs, lets running ones finish (bounded), closes everything. */
+  close(): Promise<void>;
+}
+
+export async function startApplication(config: Config, logger: Logger): Promise<Application> {
+  const services = await openServices(config, logger);
+  const pipeline = createPipelineRuntime(config, services, logger);
+  const server = createHttpApp(config, services, logger).listen(config.port, config.host);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    await services.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === 'EADDRINUSE'
+      ? new ConfigurationError(`port ${config.port} on ${config.host} is already in use: stop the other program or set PORT`)
+      : error;
+  }
+  if (config.serverRunsJobs) {
+    await services.queue.startWorker(pipeline.handlers, { concurrency: config.workerConcurrency });
+  }
+  const { port } = server.address() as AddressInfo;
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+    forced.unref();
+    server.closeIdleConnections();
+    const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await services.queue.stopWorker(config.shutdownTimeoutMs);
+    await serverClosed;
+    clearTimeout(forced);
+    await pipeline.close();
+    await services.close();
+  };
+  return {
+    server,
+    url: `http://127.0.0.1:${port}`,
+    services,
+    close: () => (closing ??= close()),
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * Where the pipeline keeps what it makes (design §5). Derivatives are keyed by page id, not
+ * position: reordering pages must not move objects. Masters are keyed by their sha256, so
+ * storing the same scan again is the same write.
+ */
+export const masterKey = (itemId: string, sha256: string, extension: string) => `masters/${itemId}/${sha256}.${extension}`;
+
+export type DerivativeFile = 'pyramid.tif' | 'thumb.jpg' | 'print.jpg' | 'ocr.hocr' | 'ocr.json' | 'text.txt';
+
+export const derivativeKey = (itemId: string, pageId: string, file: DerivativeFile) => `derivatives/${itemId}/${pageId}/${file}`;
+
+export const packageKey = (itemId: string, file: 'document.pdf' | 'manifest.json') => `packages/${itemId}/${file}`;
