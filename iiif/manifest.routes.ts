@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { createRepositories, sendObject, type Database } from '../repository/index.ts';
+import { ANONYMOUS, assertCanSeeContent, createRepositories, sendObject, type Database } from '../repository/index.ts';
 import { packageKey, type ObjectStore } from '../storage/index.ts';
 
 /** Presentation 3.0 media type (Presentation API 3.0 §6.1, "Responses"). */
@@ -13,8 +13,9 @@ export const PRESENTATION_MEDIA_TYPE = 'application/ld+json;profile="http://iiif
 export function manifestRoutes(database: Database, store: ObjectStore): Router {
   const router = Router();
   router.get('/iiif/manifest/:itemId', async (req, res) => {
-    const item = await createRepositories(database.db).items.getById(req.params.itemId as string);
     res.setHeader('Access-Control-Allow-Origin', '*');
+    const item = await createRepositories(database.db).items.getById(req.params.itemId as string);
+    assertCanSeeContent(item, ANONYMOUS);
     res.vary('Accept');
     const contentType = req.accepts(['application/json', 'application/ld+json']) === 'application/ld+json'
       ? PRESENTATION_MEDIA_TYPE

@@ -52,3 +52,4 @@ export { itemRoutes, type ItemRoutesDependencies } from './http/items.routes.ts'
 export type { IngestedFile, ItemProcessing, PageIngest, ReceivedFile } from './http/ingest.port.ts';
 export type { UploadLimits } from './http/multipart-upload.ts';
 export { sendObject } from './http/send-object.ts';
+export { ANONYMOUS, assertCanSeeContent, canSeeContent, type Viewer } from './access/access-decision.ts';

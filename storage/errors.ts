@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'INVALID_INPUT'
   | 'CHECKSUM_MISMATCH'
   | 'TOO_LARGE'
+  | 'UNAUTHORIZED'
   | 'CONFLICT'
   | 'UPSTREAM'
   | 'CONFIGURATION';
@@ -60,6 +61,13 @@ export class ChecksumMismatchError extends AppError {
 export class PayloadTooLargeError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('TOO_LARGE', message, options);
+  }
+}
+
+/** The content exists but this viewer may not see it (restricted or confidential). */
+export class AccessDeniedError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('UNAUTHORIZED', message, options);
   }
 }
 

@@ -12,6 +12,7 @@ export type {
   PutOptions,
 } from './object-store.port.ts';
 export {
+  AccessDeniedError,
   AppError,
   ChecksumMismatchError,
   ConfigurationError,

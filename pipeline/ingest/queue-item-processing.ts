@@ -1,3 +1,4 @@
+import { ConflictError } from '../../storage/index.ts';
 import { createRepositories, type Database, type ItemProcessing, type PageStage } from '../../repository/index.ts';
 import { packageJobId, pageJobId, type PipelineJobs } from '../jobs/pipeline-jobs.ts';
 import type { JobQueue } from '../queue/job-queue.port.ts';
@@ -26,9 +27,14 @@ export class QueueItemProcessing implements ItemProcessing {
 
   async reprocessPage(pageId: string, fromStage: PageStage): Promise<void> {
     const page = await createRepositories(this.#database.db).pages.getById(pageId);
-    await this.#queue.addFlow(
+    const queued = await this.#queue.addFlow(
       { name: 'package-item', payload: { itemId: page.itemId }, jobId: packageJobId(page.itemId) },
       [{ name: 'process-page', payload: { pageId: page.id, fromStage }, jobId: pageJobId(page.id) }],
     );
+    if (!queued) {
+      throw new ConflictError(
+        `The document of page ${page.seq} is being processed right now: re-run the page when that run has finished`,
+      );
+    }
   }
 }

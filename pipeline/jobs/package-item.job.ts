@@ -34,6 +34,7 @@ export async function packageItemJob(
     return;
   }
 
+  const started = performance.now();
   await withWorkDir(deps.workRoot, async (dir) => {
     const pdfPages = await fetchPdfPages(deps, item, pages, dir);
     context.signal.throwIfAborted();
@@ -69,7 +70,10 @@ export async function packageItemJob(
   });
 
   await repositories.items.update(item.id, { status: 'digitised', digitisedAt: new Date() });
-  context.logger.info({ itemId: item.id, pages: pages.length }, 'item digitised');
+  context.logger.info(
+    { itemId: item.id, pages: pages.length, durationMs: Math.round(performance.now() - started) },
+    'item digitised',
+  );
 }
 
 /** Downloads each page's print JPEG and OCR boxes; one page at a time is all the PDF writer holds. */

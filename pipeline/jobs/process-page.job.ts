@@ -65,6 +65,7 @@ export async function processPageJob(
     for (const stage of stages) {
       context.signal.throwIfAborted();
       await repositories.pages.setStageStatus(page.id, stage, 'running');
+      const started = performance.now();
       try {
         await runStage[stage](run);
       } catch (error) {
@@ -72,7 +73,7 @@ export async function processPageJob(
         throw error;
       }
       await repositories.pages.setStageStatus(page.id, stage, 'done');
-      context.logger.info({ pageId: page.id, stage }, 'stage done');
+      context.logger.info({ pageId: page.id, stage, durationMs: Math.round(performance.now() - started) }, 'stage done');
     }
   });
 }

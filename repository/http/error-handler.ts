@@ -7,6 +7,7 @@ export const statusByErrorCode: Record<ErrorCode, number> = {
   INVALID_INPUT: 400,
   CHECKSUM_MISMATCH: 422,
   TOO_LARGE: 413,
+  UNAUTHORIZED: 401,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UPSTREAM: 503,

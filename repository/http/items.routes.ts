@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { InvalidInputError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
 import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
 import type { Repositories } from '../database/repositories.ts';
+import { ANONYMOUS, assertCanSeeContent } from '../access/access-decision.ts';
 import type { ItemProcessing, PageIngest } from './ingest.port.ts';
 import { receiveMultipartUpload, type UploadLimits } from './multipart-upload.ts';
 import { streamItemProgress } from './progress-events.ts';
@@ -66,11 +67,19 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
 
   router.get('/api/items/:itemId/pdf', async (req, res) => {
     const item = await repositories.items.getById(req.params.itemId as string);
+    assertCanSeeContent(item, ANONYMOUS);
     await sendObject(res, store, packageKey(item.id, 'document.pdf'), {
       contentType: 'application/pdf',
       filename: `${item.identifier.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`,
     });
   });
+
+  /** A page whose item's content the viewer may see. */
+  const readablePage = async (pageId: string) => {
+    const page = await repositories.pages.getById(pageId);
+    assertCanSeeContent(await repositories.items.getById(page.itemId), ANONYMOUS);
+    return page;
+  };
 
   router.post('/api/pages/:pageId/reprocess', async (req, res) => {
     const from = fromStage(req);
@@ -79,17 +88,17 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   });
 
   router.get('/api/pages/:pageId/text', async (req, res) => {
-    const page = await repositories.pages.getById(req.params.pageId as string);
+    const page = await readablePage(req.params.pageId as string);
     await sendObject(res, store, derivativeKey(page, 'text'), { contentType: 'text/plain; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/hocr', async (req, res) => {
-    const page = await repositories.pages.getById(req.params.pageId as string);
+    const page = await readablePage(req.params.pageId as string);
     await sendObject(res, store, derivativeKey(page, 'hocr'), { contentType: 'text/vnd.hocr+html; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/thumbnail', async (req, res) => {
-    const page = await repositories.pages.getById(req.params.pageId as string);
+    const page = await readablePage(req.params.pageId as string);
     await sendObject(res, store, derivativeKey(page, 'thumb'), { contentType: 'image/jpeg' });
   });
 
