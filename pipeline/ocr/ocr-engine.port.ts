@@ -1,4 +1,4 @@
-import type { OcrProfile } from '../../repository/database/domain.types.ts';
+import type { OcrProfile } from '../../repository/index.ts';
 import type { OcrResult } from './ocr-result.ts';
 
 /** The page image to read: a file path, or the encoded bytes of an image (TIFF, PNG, JPEG, WebP…). */

@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import type { ImageTransform } from './image-transform.ts';
 import { preparedSize } from './image-transform.ts';
 import type { OcrImage } from './ocr-engine.port.ts';

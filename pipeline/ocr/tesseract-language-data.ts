@@ -4,7 +4,7 @@ import { access, copyFile, mkdir, readlink, rename, rm, symlink } from 'node:fs/
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-import { ConfigurationError } from '../../storage/errors.ts';
+import { ConfigurationError } from '../../storage/index.ts';
 import { TESSERACT_LANGUAGES, type TesseractLanguage } from './tesseract-profile.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { OcrProfile } from '../../repository/database/domain.types.ts';
-import { InvalidInputError } from '../../storage/errors.ts';
+import type { OcrProfile } from '../../repository/index.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 
 /** The Tesseract traineddata files the engine may load (one `@tesseract.js-data/*` package each). */
 export const TESSERACT_LANGUAGES = ['vie', 'chi_tra', 'chi_tra_vert'] as const;

@@ -3,7 +3,7 @@ import type { Worker as ThreadWorker } from 'node:worker_threads';
 
 import tesseract from 'tesseract.js';
 
-import { InvalidInputError, UpstreamError } from '../../storage/errors.ts';
+import { InvalidInputError, UpstreamError } from '../../storage/index.ts';
 import type { OcrLogger } from './ocr-logger.ts';
 
 /** Options given to every tesseract.js worker: local data only, no cache, nothing fetched. */

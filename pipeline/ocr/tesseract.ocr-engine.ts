@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import type tesseract from 'tesseract.js';
 
-import type { OcrProfile } from '../../repository/database/domain.types.ts';
-import { AppError, UpstreamError } from '../../storage/errors.ts';
+import type { OcrProfile } from '../../repository/index.ts';
+import { AppError, UpstreamError } from '../../storage/index.ts';
 import { buildHocr } from './build-hocr.ts';
 import type { OcrEngine, OcrImage, OcrRecognizeOptions } from './ocr-engine.port.ts';
 import type { OcrLogger } from './ocr-logger.ts';

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 
 /** Identity-H character codes are two bytes; CID 0 is `.notdef`. */
 const MAX_CID = 0xffff;

@@ -1,12 +1,12 @@
 import { IIIFBuilder } from './iiif-builder.ts';
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import type {
   AccessLevel,
   DcValue,
   DublinCore,
   DublinCoreElement,
   OcrProfile,
-} from '../../repository/database/domain.types.ts';
+} from '../../repository/index.ts';
 
 /** A IIIF language map: BCP 47 tag (or `none`) → values. */
 export type LanguageMap = Record<string, string[]>;

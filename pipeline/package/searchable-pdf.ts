@@ -11,7 +11,7 @@ import {
   type PDFRef,
 } from 'pdf-lib';
 import type { OcrResult } from '../ocr/ocr-result.ts';
-import { InvalidInputError, NotFoundError } from '../../storage/errors.ts';
+import { InvalidInputError, NotFoundError } from '../../storage/index.ts';
 import { CidMap } from './cid-map.ts';
 import {
   GLYPHLESS_ADVANCE,

@@ -12,7 +12,7 @@ import {
   type PDFOperator,
 } from 'pdf-lib';
 import type { Box, OcrLine, OcrResult, OcrWord } from '../ocr/ocr-result.ts';
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import { cidsToHex, type CidMap } from './cid-map.ts';
 import { GLYPHLESS_ADVANCE, GLYPHLESS_DESCENT, GLYPHLESS_UNITS_PER_EM } from './glyphless-font.ts';
 

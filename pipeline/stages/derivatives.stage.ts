@@ -1,6 +1,6 @@
 import type { OutputInfo, Sharp } from 'sharp';
 
-import { ConfigurationError, InvalidInputError } from '../../storage/errors.ts';
+import { ConfigurationError, InvalidInputError } from '../../storage/index.ts';
 import { writeAtomically } from './image-atomic-output.ts';
 import { withFileByteReader } from './image-byte-reader.ts';
 import { toDerivativeColour } from './image-colour.ts';

@@ -15,7 +15,7 @@
  * and the output is one streaming sharp pipeline, so a 10000 × 14000 master is never held
  * decoded at full size in JavaScript memory.
  */
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import { detectScannerBorder, type ScannerBorder } from './border-detect.ts';
 import { createOsdOrientationDetector, type OrientationDetector, type QuarterTurn } from './orientation-osd.ts';
 import { detectRasterOrientation } from './orientation-raster.ts';

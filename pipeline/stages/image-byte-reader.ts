@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 
-import { NotFoundError } from '../../storage/errors.ts';
+import { NotFoundError } from '../../storage/index.ts';
 
 /**
  * Random access to the bytes of a file (or of a buffer, e.g. an EXIF block), so that header

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 
 /** Why a page image was refused; goes into `InvalidInputError.details.reason`. */
 export type ImageRejectionReason = 'unsupported-format' | 'too-many-pixels' | 'corrupt' | 'page-out-of-range';

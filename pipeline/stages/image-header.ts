@@ -1,6 +1,6 @@
 import sharp, { type Metadata } from 'sharp';
 
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import { withFileByteReader } from './image-byte-reader.ts';
 import { corruptImageError, type ImageRejectionReason } from './image-errors.ts';
 import { readDpi } from './image-resolution.ts';

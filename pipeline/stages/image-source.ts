@@ -1,6 +1,6 @@
 import sharp, { type Sharp } from 'sharp';
 
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 
 /**
  * A page image on local disk. `page` selects one page (IFD) of a multi-page TIFF, 0-based;

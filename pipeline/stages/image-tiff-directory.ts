@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import type { ByteReader } from './image-byte-reader.ts';
 
 /** The resolution fields of a directory (also used for the EXIF block of a JPEG). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import tesseract from 'tesseract.js';
 
-import { ConfigurationError, UpstreamError } from '../../storage/errors.ts';
+import { ConfigurationError, UpstreamError } from '../../storage/index.ts';
 
 /** A page turned by a whole number of quarter turns. */
 export type QuarterTurn = 0 | 90 | 180 | 270;

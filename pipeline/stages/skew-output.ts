@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
-import { AppError, InvalidInputError, UpstreamError } from '../../storage/errors.ts';
+import { AppError, InvalidInputError, UpstreamError } from '../../storage/index.ts';
+import { writeAtomically } from './image-atomic-output.ts';
 import { openPage, translateImageError, type PageSource, type PixelBox } from './skew-raster.ts';
 
 export interface WriteOptions {
@@ -25,36 +25,31 @@ export async function writeRotated(source: PageSource, outPath: string, options:
   } catch (error) {
     throw new InvalidInputError(`Output folder ${directory} does not exist; create it before deskewing into it.`, { cause: error });
   }
-  const temporary = path.join(directory, `.${path.basename(outPath)}.${randomUUID()}.tmp`);
   const png = path.extname(outPath).toLowerCase() === '.png';
-  let written = false;
   try {
-    let image = openPage(source, { sequentialRead: false }).flatten({ background: '#ffffff' });
-    if (options.crop) {
-      image = image.extract({ left: options.crop.x, top: options.crop.y, width: options.crop.width, height: options.crop.height });
-    }
-    const rotation = ((options.rotation % 360) + 360) % 360;
-    if (rotation !== 0) image = image.rotate(rotation, { background: '#ffffff' });
-    if (options.greyscale) image = image.toColourspace('b-w');
-    if (options.density) image = image.withDensity(options.density);
-    image = png ? image.png({ compressionLevel: 6 }) : image.tiff({ compression: 'deflate', predictor: 'horizontal' });
-    let info: { width: number; height: number };
-    try {
-      info = await image.toFile(temporary);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (/write|No space|ENOSPC|EACCES|EROFS/i.test(message)) {
-        throw new UpstreamError(`Cannot write the deskewed page to ${directory}: ${message.split('\n')[0]}`, { cause: error });
+    return await writeAtomically(outPath, async (temporary) => {
+      let image = openPage(source, { sequentialRead: false }).flatten({ background: '#ffffff' });
+      if (options.crop) {
+        image = image.extract({ left: options.crop.x, top: options.crop.y, width: options.crop.width, height: options.crop.height });
       }
-      throw translateImageError(source, error);
-    }
-    await rename(temporary, outPath);
-    written = true;
-    return { width: info.width, height: info.height };
+      const rotation = ((options.rotation % 360) + 360) % 360;
+      if (rotation !== 0) image = image.rotate(rotation, { background: '#ffffff' });
+      if (options.greyscale) image = image.toColourspace('b-w');
+      if (options.density) image = image.withDensity(options.density);
+      image = png ? image.png({ compressionLevel: 6 }) : image.tiff({ compression: 'deflate', predictor: 'horizontal' });
+      try {
+        const info = await image.toFile(temporary);
+        return { width: info.width, height: info.height };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (/write|No space|ENOSPC|EACCES|EROFS/i.test(message)) {
+          throw new UpstreamError(`Cannot write the deskewed page to ${directory}: ${message.split('\n')[0]}`, { cause: error });
+        }
+        throw translateImageError(source, error);
+      }
+    });
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new UpstreamError(`Cannot write the deskewed page to ${outPath}: ${String(error)}`, { cause: error });
-  } finally {
-    if (!written) await rm(temporary, { force: true });
   }
 }

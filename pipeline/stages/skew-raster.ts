@@ -1,5 +1,5 @@
 import sharp, { type Sharp } from 'sharp';
-import { AppError, InvalidInputError, NotFoundError } from '../../storage/errors.ts';
+import { AppError, InvalidInputError, NotFoundError } from '../../storage/index.ts';
 
 /** One page of an image file: `page` is the zero-based page of a multi-page TIFF (default 0). */
 export interface PageSource {

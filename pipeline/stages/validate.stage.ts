@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../../storage/errors.ts';
+import { InvalidInputError } from '../../storage/index.ts';
 import { corruptImageError, decoderMessage, tooManyPixelsError } from './image-errors.ts';
 import { decodeFully } from './image-decode-check.ts';
 import { readImageHeader } from './image-header.ts';

@@ -38,7 +38,8 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
     throw new InvalidInputError('Send the pages as multipart/form-data with one or more "file" parts');
   }
   await mkdir(spoolDir, { recursive: true });
-  const files: ReceivedFile[] = [];
+  // Slots in the order the parts arrived: the writes finish in any order, the pages must not.
+  const slots: (ReceivedFile | undefined)[] = [];
   const written: string[] = [];
   const discard = async () => {
     await Promise.all(written.map((file) => rm(file, { force: true })));
@@ -84,6 +85,7 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
         }
         const fields = pendingFields;
         pendingFields = {};
+        const slot = slots.push(undefined) - 1;
         const target = path.join(spoolDir, `${randomUUID()}.upload`);
         written.push(target);
         const hash = createHash('sha256');
@@ -114,7 +116,7 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
               );
               return;
             }
-            files.push({ path: target, filename: info.filename ?? 'unnamed', size, sha256, seq: fields.seq });
+            slots[slot] = { path: target, filename: info.filename ?? 'unnamed', size, sha256, seq: fields.seq };
           }, fail),
         );
       });
@@ -124,7 +126,7 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
       parser.on('close', () => {
         Promise.all(writes).then(() => {
           if (failed) return;
-          if (files.length === 0) fail(new InvalidInputError('No "file" part in the request: attach at least one page scan'));
+          if (slots.length === 0) fail(new InvalidInputError('No "file" part in the request: attach at least one page scan'));
           else resolve();
         }, fail);
       });
@@ -135,5 +137,5 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
     await discard();
     throw error;
   }
-  return { files, discard };
+  return { files: slots.filter((file): file is ReceivedFile => file !== undefined), discard };
 }
