@@ -57,6 +57,7 @@ interface ItemView {
     skewAngle: number | null;
     ocrConfidence: number | null;
     failureReason: string | null;
+    stages: Record<string, { status: string; attempts: number } | undefined>;
     master: { sha256: string };
     links: Record<string, string>;
   }[];
@@ -188,6 +189,16 @@ export async function runPipelineScenario(t: ExecutionContext, stack: RunningSta
   const validate = ajv.compile(schema);
   t.true(validate(manifest), JSON.stringify(validate.errors));
   t.is(manifest.items.length, 1 + scanPages);
+
+  // Re-run one page from OCR: only that stage runs again, and the item is packaged again.
+  const reprocessed = await fetch(`${api}/pages/${generatedPage.id}/reprocess?from=ocr`, { method: 'POST' });
+  t.is(reprocessed.status, 202);
+  const again2 = await waitForItem(t, `${api}/items/${item.id}`, (view) => {
+    const stages = view.pages[0]!.stages;
+    return view.status === 'digitised' && stages.ocr?.attempts === 2;
+  });
+  t.is(again2.pages[0]!.stages.deskew?.attempts, 1, 'stages before the one asked for are not re-run');
+  t.is(again2.pages[0]!.stages.validate?.attempts, 1);
 }
 
 async function pdfText(pdf: Buffer): Promise<string> {
