@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import path from 'node:path';
 import { manifestRoutes } from '../../iiif/index.ts';
+import { viewerRoutes } from '../../iiif/viewer/viewer.routes.ts';
 import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
 import { createRepositories, errorHandler, healthRoutes, itemRoutes, notFoundHandler } from '../../repository/index.ts';
 import type { Config } from '../config.ts';
@@ -40,6 +41,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       progressPollMs: 1000,
     }),
     manifestRoutes(services.database, services.store),
+    viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
