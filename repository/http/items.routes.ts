@@ -19,6 +19,8 @@ export interface ItemRoutesDependencies {
   spoolDir: string;
   uploadLimits: UploadLimits;
   progressPollMs: number;
+  /** Aborted when the server shuts down: open progress streams end so shutdown need not wait for them. */
+  shutdown: AbortSignal;
 }
 
 /** Key of an item's packaged files (design §5). */
@@ -62,7 +64,7 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   });
 
   router.get('/api/items/:itemId/events', (req, res) =>
-    streamItemProgress(req, res, repositories, { pollMs: deps.progressPollMs }),
+    streamItemProgress(req, res, repositories, { pollMs: deps.progressPollMs, shutdown: deps.shutdown }),
   );
 
   router.get('/api/items/:itemId/pdf', async (req, res) => {

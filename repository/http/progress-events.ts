@@ -33,7 +33,7 @@ export async function streamItemProgress(
   req: Request,
   res: Response,
   repositories: Repositories,
-  options: { pollMs: number },
+  options: { pollMs: number; shutdown: AbortSignal },
 ): Promise<void> {
   const itemId = req.params.itemId as string;
   let last = JSON.stringify(await snapshot(repositories, itemId));
@@ -63,5 +63,10 @@ export async function streamItemProgress(
       },
     );
   }, options.pollMs);
-  res.on('close', () => clearInterval(timer));
+  const end = () => res.end();
+  options.shutdown.addEventListener('abort', end, { once: true });
+  res.on('close', () => {
+    clearInterval(timer);
+    options.shutdown.removeEventListener('abort', end);
+  });
 }

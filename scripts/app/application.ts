@@ -21,7 +21,8 @@ export interface Application {
 export async function startApplication(config: Config, logger: Logger): Promise<Application> {
   const services = await openServices(config, logger);
   const pipeline = createPipelineRuntime(config, services, logger);
-  const server = createHttpApp(config, services, logger).listen(config.port, config.host);
+  const shutdown = new AbortController();
+  const server = createHttpApp(config, services, logger, shutdown.signal).listen(config.port, config.host);
   try {
     await once(server, 'listening');
   } catch (error) {
@@ -40,6 +41,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   const close = async () => {
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     forced.unref();
+    shutdown.abort();
     server.closeIdleConnections();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await services.queue.stopWorker(config.shutdownTimeoutMs);

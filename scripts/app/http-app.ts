@@ -10,7 +10,7 @@ import type { Config } from '../config.ts';
 import type { Services } from './open-services.ts';
 
 /** The express application: routes of every folder mounted on one server. */
-export function createHttpApp(config: Config, services: Services, logger: Logger): Express {
+export function createHttpApp(config: Config, services: Services, logger: Logger, shutdown: AbortSignal): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -39,6 +39,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       spoolDir: path.join(config.dataDir, 'tmp', 'uploads'),
       uploadLimits: { maxFileBytes: config.uploadMaxBytes, maxFiles: 500 },
       progressPollMs: 1000,
+      shutdown,
     }),
     manifestRoutes(services.database, services.store),
     viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
