@@ -14,8 +14,9 @@ import { performance } from 'node:perf_hooks';
 import express from 'express';
 import { pino } from 'pino';
 import sharp from 'sharp';
+import { requestBaseUrl } from '../iiif/index.ts';
 import { buildPyramid } from '../pipeline/stages/derivatives.stage.ts';
-import { calculateImageOperation, extraImagesSource, imageRoutes, parseImageRequest, renderImage, requestBaseUrl, type ImageParameters } from '../iiif/image/index.ts';
+import { calculateImageOperation, extraImagesSource, imageRoutes, parseImageRequest, renderImage, type ImageParameters } from '../iiif/image/index.ts';
 
 const arg = (name: string, fallback: number) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -77,7 +78,7 @@ try {
   const app = express();
   const routes = imageRoutes({
     resolveSource: extraImagesSource(images, path.join(work, 'pyramids'), (input, out) => buildPyramid(input, out)),
-    baseUrl: (req) => requestBaseUrl(req),
+    baseUrl: (req) => requestBaseUrl(req, `http://${req.get('host')}`),
     tileCache: { maxBytes: 256 * 1024 * 1024 },
     logger: pino({ level: 'silent' }),
   });

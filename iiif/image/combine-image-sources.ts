@@ -1,0 +1,16 @@
+import { NotFoundError } from '../../storage/index.ts';
+import type { ImageSource, ResolveImageSource } from './image-source.ts';
+
+/** Tries each source in turn; the first that knows the identifier answers. Other errors stop the search. */
+export function combineImageSources(...sources: ResolveImageSource[]): ResolveImageSource {
+  return async (identifier, req): Promise<ImageSource> => {
+    for (const source of sources) {
+      try {
+        return await source(identifier, req);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+      }
+    }
+    throw new NotFoundError(`No image ${identifier}`);
+  };
+}
