@@ -1,0 +1,43 @@
+import { Router } from 'express';
+import { ANONYMOUS, assertCanSeeContent, createRepositories, type Database } from '../../repository/index.ts';
+import { packageKey, UpstreamError, type ObjectStore } from '../../storage/index.ts';
+import { readJsonObject } from './read-json-object.ts';
+import { rebaseIds } from './rebase-ids.ts';
+import { requestBaseUrl } from './request-base-url.ts';
+import { allowAnyOrigin, sendIiifJson } from './send-iiif-json.ts';
+
+/**
+ * `GET /iiif/manifest/:itemId`: the manifest the pipeline stored when it packaged the item,
+ * after the one access decision (401 for an item the viewer may not see, 404 for an unknown
+ * item or one not packaged yet). Its ids were built from `PUBLIC_BASE_URL` at packaging
+ * time; they are served under the request's base URL (`requestBaseUrl`), rewritten
+ * structurally by `rebaseIds`. Without `publicBaseUrl` the stored base is kept unless
+ * X-Forwarded-Proto/Host name another. CORS open; JSON-LD with the Presentation 3 profile
+ * when the client asks for it, JSON otherwise.
+ *
+ * @see https://iiif.io/api/presentation/3.0/#52-manifest
+ * @see https://iiif.io/api/presentation/3.0/#61-responses
+ */
+export function manifestRoutes(database: Database, store: ObjectStore, publicBaseUrl?: string): Router {
+  const router = Router();
+  router.get('/iiif/manifest/:itemId', async (req, res) => {
+    allowAnyOrigin(res);
+    const item = await createRepositories(database.db).items.getById(req.params.itemId);
+    assertCanSeeContent(item, ANONYMOUS);
+    const key = packageKey(item.id, 'manifest.json');
+    const manifest = await readJsonObject(store, key);
+    const storedBase = storedBaseUrl(manifest, `/iiif/manifest/${encodeURIComponent(item.id)}`, key);
+    const base = requestBaseUrl(req, publicBaseUrl ?? storedBase);
+    sendIiifJson(req, res, rebaseIds(manifest, storedBase, base));
+  });
+  return router;
+}
+
+/** The base URL the stored manifest was built with: its `id` minus the manifest path. */
+function storedBaseUrl(manifest: unknown, path: string, key: string): string {
+  const id = typeof manifest === 'object' && manifest !== null ? (manifest as { id?: unknown }).id : undefined;
+  if (typeof id !== 'string' || !id.endsWith(path) || !/^https?:\/\/[^/]+/.test(id)) {
+    throw new UpstreamError(`The stored manifest ${key} has no id ending in ${path}; re-run the IIIF packaging stage.`);
+  }
+  return id.slice(0, -path.length);
+}
