@@ -6,3 +6,4 @@ export type { PipelineDependencies } from './jobs/pipeline-dependencies.ts';
 export { PIPELINE_JOB_NAMES, type PipelineJobs } from './jobs/pipeline-jobs.ts';
 export { StorePageIngest } from './ingest/store-page-ingest.ts';
 export { QueueItemProcessing } from './ingest/queue-item-processing.ts';
+export { buildPyramid } from './stages/derivatives.stage.ts';

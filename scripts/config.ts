@@ -59,6 +59,9 @@ const environmentSchema = z.object({
   SERVER_RUNS_JOBS: booleanFlag,
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(2 * 1024 ** 3),
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000, 'must be at least 1000000').default(16383 * 16383),
+  IIIF_EXTRA_IMAGES_DIR: optionalString,
+  IIIF_PYRAMID_CACHE_MB: z.coerce.number().int().min(64, 'must be at least 64').default(2048),
+  IIIF_TILE_CACHE_MB: z.coerce.number().int().min(0).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -92,6 +95,14 @@ export interface Config {
   uploadMaxBytes: number;
   /** Largest page (width × height) accepted; larger ones are refused before decoding. */
   maxImagePixels: number;
+  iiif: {
+    /** Each image `NAME.ext` here is also served by the Image API as `NAME` (conformance checks). */
+    extraImagesDir?: string;
+    /** Local disk kept for source pyramids fetched from the object store. */
+    pyramidCacheBytes: number;
+    /** Memory kept for rendered tiles. */
+    tileCacheBytes: number;
+  };
   logLevel: string;
   shutdownTimeoutMs: number;
 }
@@ -121,6 +132,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     serverRunsJobs: values.REDIS_URL === undefined || (values.SERVER_RUNS_JOBS ?? true),
     uploadMaxBytes: values.UPLOAD_MAX_BYTES,
     maxImagePixels: values.MAX_IMAGE_PIXELS,
+    iiif: {
+      extraImagesDir: values.IIIF_EXTRA_IMAGES_DIR === undefined ? undefined : path.resolve(cwd, values.IIIF_EXTRA_IMAGES_DIR),
+      pyramidCacheBytes: values.IIIF_PYRAMID_CACHE_MB * 1024 * 1024,
+      tileCacheBytes: values.IIIF_TILE_CACHE_MB * 1024 * 1024,
+    },
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   });

@@ -24,6 +24,7 @@ function viewerPage(manifestUrl: string, title: string): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style>html,body{margin:0;height:100%}#viewer{position:absolute;inset:0}</style>
 </head>

@@ -2,8 +2,20 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import path from 'node:path';
-import { manifestRoutes } from '../../iiif/index.ts';
-import { viewerRoutes } from '../../iiif/viewer/viewer.routes.ts';
+import {
+  collectionRoutes,
+  combineImageSources,
+  extraImagesSource,
+  imageRoutes,
+  manifestRoutes,
+  pageImageSource,
+  PyramidFileCache,
+  requestBaseUrl,
+  searchRoutes,
+  viewerRoutes,
+  type ResolveImageSource,
+} from '../../iiif/index.ts';
+import { buildPyramid } from '../../pipeline/index.ts';
 import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
 import { createRepositories, errorHandler, healthRoutes, itemRoutes, notFoundHandler } from '../../repository/index.ts';
 import type { Config } from '../config.ts';
@@ -41,12 +53,33 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       progressPollMs: 1000,
       shutdown,
     }),
-    manifestRoutes(services.database, services.store),
+    manifestRoutes(services.database, services.store, config.publicBaseUrl),
+    collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
+    searchRoutes({ database: services.database, store: services.store, publicBaseUrl: config.publicBaseUrl }),
     viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
+    imageRoutes({
+      resolveSource: imageSources(config, services),
+      baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl),
+      tileCache: { maxBytes: config.iiif.tileCacheBytes },
+      logger: logger.child({ component: 'iiif-image' }),
+    }),
   );
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;
+}
+
+/** Pages of digitised items, and (for conformance checks) the images of IIIF_EXTRA_IMAGES_DIR. */
+function imageSources(config: Config, services: Services): ResolveImageSource {
+  const cacheDir = path.join(config.dataDir, 'cache');
+  const pages = pageImageSource(
+    services.database,
+    services.store,
+    new PyramidFileCache({ dir: path.join(cacheDir, 'pyramids'), maxBytes: config.iiif.pyramidCacheBytes }),
+  );
+  if (config.iiif.extraImagesDir === undefined) return pages;
+  const extra = extraImagesSource(config.iiif.extraImagesDir, path.join(cacheDir, 'extra-pyramids'), (input, out) => buildPyramid(input, out));
+  return combineImageSources(extra, pages);
 }
 
 function adapterCheck(service: { adapter: string; describe(): string; ping(): Promise<void> }) {

@@ -1,0 +1,79 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { pino } from 'pino';
+import { startApplication } from '../../scripts/app/application.ts';
+import { loadConfig } from '../../scripts/config.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { digitisedItem } from '../helpers/digitised-item.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+test('the self-hosted Mirador opens a digitised item: manifest loaded, tiles from our server answer 200, no console errors', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'viewer-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const application = await startApplication(
+    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
+    pino({ level: 'silent' }),
+  );
+  const browser = await launchChromium();
+  try {
+    const { itemId, pageIds } = await digitisedItem(baseUrl, 'viewer-test');
+    const page = await browser.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      // Mirador 4's bundle carries React 19, which warns about Mirador's own use of element.ref.
+      if (message.type() === 'error' && !message.text().startsWith('Accessing element.ref was removed in React 19')) {
+        consoleErrors.push(message.text());
+      }
+    });
+    const failedResponses: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    const offSite: string[] = [];
+    const imageResponses: { url: string; status: number }[] = [];
+    page.on('request', (request) => {
+      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
+    });
+    page.on('response', (response) => {
+      if (response.url().startsWith(`${baseUrl}/iiif/3/${pageIds[0]}/`)) imageResponses.push({ url: response.url(), status: response.status() });
+    });
+
+    const manifestLoaded = page.waitForResponse((response) => response.url() === `${baseUrl}/iiif/manifest/${itemId}`);
+    await page.goto(`${baseUrl}/viewer/${itemId}`);
+    t.is((await manifestLoaded).status(), 200);
+    await page.waitForResponse(
+      (response) => /\/iiif\/3\/[^/]+\/[^/]+\/[^/]+\/0\/default\.jpg$/.test(response.url()) && response.status() === 200,
+      { timeout: 60_000 },
+    );
+    await page.getByText('Thư viện tỉnh Đắk Nông').first().waitFor({ timeout: 30_000 });
+    await mkdir('test-results', { recursive: true });
+    await page.screenshot({ path: path.join('test-results', 'viewer.png') });
+
+    const tiles = imageResponses.filter((response) => response.url.endsWith('default.jpg'));
+    t.true(tiles.length > 0, 'tiles were requested from our Image API');
+    t.deepEqual(
+      tiles.filter((tile) => tile.status !== 200),
+      [],
+    );
+    t.deepEqual(offSite, [], 'nothing is loaded from another host (no CDN)');
+    t.deepEqual(failedResponses, []);
+    t.deepEqual(consoleErrors, []);
+  } finally {
+    await browser.close();
+    await application.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
