@@ -134,7 +134,7 @@ test('the progress stream sends the item state as Server-Sent Events', async (t)
   t.regex(received, /event: progress/);
 });
 
-test('content of restricted and confidential items is refused with 401 at every door that exists so far', async (t) => {
+test('content of restricted and confidential items is refused with 401 at every door: PDF, text, hOCR, thumbnail, manifest, info.json, tiles, search', async (t) => {
   const api = `${application.url}/api`;
   const post = async (url: string, body: unknown) =>
     (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
@@ -152,6 +152,10 @@ test('content of restricted and confidential items is refused with 401 at every 
       `${api}/pages/${pageId}/hocr`,
       `${api}/pages/${pageId}/thumbnail`,
       `${application.url}/iiif/manifest/${item.id}`,
+      `${application.url}/iiif/3/${pageId}/info.json`,
+      `${application.url}/iiif/3/${pageId}/full/max/0/default.jpg`,
+      `${application.url}/iiif/3/${pageId}/0,0,256,256/256,/0/default.jpg`,
+      `${application.url}/iiif/search/${item.id}?q=sac`,
     ]) {
       const response = await fetch(door);
       t.is(response.status, 401, `${level} ${door}`);
