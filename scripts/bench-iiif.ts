@@ -15,6 +15,8 @@ import express from 'express';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { requestBaseUrl } from '../iiif/index.ts';
+import { buildCollection } from '../iiif/presentation/build-collection.ts';
+import { buildManifest } from '../pipeline/package/index.ts';
 import { buildPyramid } from '../pipeline/stages/derivatives.stage.ts';
 import { calculateImageOperation, extraImagesSource, imageRoutes, parseImageRequest, renderImage, type ImageParameters } from '../iiif/image/index.ts';
 
@@ -126,6 +128,30 @@ try {
   for (const r of results) {
     console.log(`| ${r.label.padEnd(58)} | ${String(r.n).padStart(5)} | ${r.perSecond.toFixed(0).padStart(7)} | ${r.p50.toFixed(1).padStart(6)} | ${r.p99.toFixed(1).padStart(6)} |`);
   }
+  // Presentation: a 1,000-page manifest and a 1,000-item collection, built as the server does.
+  const publicBase = 'http://127.0.0.1:3000';
+  let started = performance.now();
+  const manifest = buildManifest({
+    baseUrl: publicBase,
+    item: { id: 'bench', identifier: 'B-1', title: 'Đo', dublinCore: {}, accessLevel: 'public' },
+    pages: Array.from({ length: 1000 }, (_, index) => ({ id: `p${index}`, seq: index + 1, width: 2480, height: 3508 })),
+  });
+  const manifestMs = performance.now() - started;
+  started = performance.now();
+  const collection = buildCollection({
+    id: `${publicBase}/iiif/collection/bench`,
+    label: { vi: ['Đo'] },
+    items: Array.from({ length: 1000 }, (_, index) => ({
+      id: `${publicBase}/iiif/manifest/i${index}`,
+      type: 'Manifest' as const,
+      label: { vi: [`Tài liệu ${index}`] },
+    })),
+  });
+  const collectionMs = performance.now() - started;
+  console.log(
+    `\nmanifest of ${manifest.items.length} pages: ${manifestMs.toFixed(0)} ms, ${(JSON.stringify(manifest).length / 1e6).toFixed(2)} MB; ` +
+      `collection of ${collection.items.length} items: ${collectionMs.toFixed(0)} ms`,
+  );
 } finally {
   await rm(work, { recursive: true, force: true });
 }

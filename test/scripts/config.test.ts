@@ -77,3 +77,19 @@ test('several problems are reported together', (t) => {
   t.regex(error.message, /PORT/);
   t.regex(error.message, /REDIS_URL/);
 });
+
+test('IIIF settings: extra images folder resolved, cache sizes in bytes', (t) => {
+  const defaults = loadConfig({}, '/srv/thuvien').iiif;
+  t.deepEqual(defaults, { extraImagesDir: undefined, pyramidCacheBytes: 2048 * 1024 * 1024, tileCacheBytes: 64 * 1024 * 1024 });
+  const set = loadConfig({ IIIF_EXTRA_IMAGES_DIR: 'fixtures/iiif', IIIF_PYRAMID_CACHE_MB: '100', IIIF_TILE_CACHE_MB: '0' }, '/srv/thuvien').iiif;
+  t.deepEqual(set, { extraImagesDir: '/srv/thuvien/fixtures/iiif', pyramidCacheBytes: 100 * 1024 * 1024, tileCacheBytes: 0 });
+  t.throws(() => loadConfig({ IIIF_PYRAMID_CACHE_MB: '10' }), { message: /IIIF_PYRAMID_CACHE_MB must be at least 64/ });
+});
+
+test('worker and upload settings', (t) => {
+  const config = loadConfig({ WORKER_CONCURRENCY: '3', UPLOAD_MAX_BYTES: '5000', MAX_IMAGE_PIXELS: '2000000' });
+  t.like(config, { workerConcurrency: 3, uploadMaxBytes: 5000, maxImagePixels: 2_000_000, serverRunsJobs: true });
+  t.false(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', SERVER_RUNS_JOBS: 'false' }).serverRunsJobs);
+  t.true(loadConfig({ SERVER_RUNS_JOBS: 'false' }).serverRunsJobs, 'without Redis only the server can run jobs');
+  t.throws(() => loadConfig({ WORKER_CONCURRENCY: '0' }), { message: /WORKER_CONCURRENCY must be at least 1/ });
+});
