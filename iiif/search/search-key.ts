@@ -1,4 +1,4 @@
-import { foldVietnamese } from '../../pipeline/text/index.ts';
+import { foldVietnamese } from '../../repository/index.ts';
 
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
 

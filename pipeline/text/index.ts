@@ -1,4 +1,4 @@
 export { characterErrorRate, type CharacterErrorRateOptions } from './character-error-rate.ts';
 export { codePoints } from './code-points.ts';
-export { foldVietnamese } from './fold-vietnamese.ts';
+export { foldVietnamese } from '../../repository/index.ts';
 export { normaliseText } from './normalise-text.ts';
