@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type ColumnType, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ColumnType, type Kysely, type Selectable, type Transaction, type UpdateObject } from 'kysely';
 import { translateDatabaseError, type Database, type DatabaseSchema } from '../../repository/index.ts';
 import { ConflictError, NotFoundError } from '../../storage/index.ts';
 import type { FailedJob, JobCounts } from './job-queue.port.ts';
@@ -133,16 +133,7 @@ export class JobStore {
 
   /** Extends the lease of a run; `false` when the run no longer owns the job. */
   async renewLease(job: ClaimedJob, leaseMs: number): Promise<boolean> {
-    const result = await this.#run(() =>
-      this.#db
-        .updateTable('jobs')
-        .set({ lease_until: ms(leaseMs), updated_at: sql`now()` })
-        .where('id', '=', job.id)
-        .where('lease_token', '=', job.leaseToken)
-        .where('status', '=', 'active')
-        .executeTakeFirst(),
-    );
-    return result.numUpdatedRows > 0n;
+    return this.#updateOwned(job, { lease_until: ms(leaseMs) });
   }
 
   /** Marks the run's job completed and releases its parent if it was the last child. */
@@ -157,37 +148,25 @@ export class JobStore {
 
   /** Puts the run's job back to run again after `delayMs`, recording `reason`. */
   async retryLater(job: ClaimedJob, reason: string, delayMs: number): Promise<boolean> {
-    const result = await this.#run(() =>
-      this.#db
-        .updateTable('jobs')
-        .set({
-          status: 'delayed',
-          run_at: ms(delayMs),
-          last_error: reason,
-          lease_until: null,
-          lease_token: null,
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', job.id)
-        .where('lease_token', '=', job.leaseToken)
-        .where('status', '=', 'active')
-        .executeTakeFirst(),
-    );
-    return result.numUpdatedRows > 0n;
+    return this.#updateOwned(job, { status: 'delayed', run_at: ms(delayMs), last_error: reason, lease_until: null, lease_token: null });
   }
 
   /** Gives the run's job back unfinished (graceful stop): this run does not count as an attempt. */
   async handBack(job: ClaimedJob): Promise<boolean> {
+    return this.#updateOwned(job, {
+      status: 'waiting',
+      attempts: sql`greatest(attempts - 1, 0)`,
+      lease_until: null,
+      lease_token: null,
+    });
+  }
+
+  /** Updates the job only while this run still owns it (active, same lease token); false when it lost it. */
+  async #updateOwned(job: ClaimedJob, values: UpdateObject<Db, 'jobs'>): Promise<boolean> {
     const result = await this.#run(() =>
       this.#db
         .updateTable('jobs')
-        .set({
-          status: 'waiting',
-          attempts: sql`greatest(attempts - 1, 0)`,
-          lease_until: null,
-          lease_token: null,
-          updated_at: sql`now()`,
-        })
+        .set({ ...values, updated_at: sql`now()` })
         .where('id', '=', job.id)
         .where('lease_token', '=', job.leaseToken)
         .where('status', '=', 'active')
