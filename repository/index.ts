@@ -54,3 +54,4 @@ export type { UploadLimits } from './http/multipart-upload.ts';
 export { sendObject } from './http/send-object.ts';
 export { ANONYMOUS, assertCanSeeContent, canSeeContent, type Viewer } from './access/access-decision.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
+export * from './stats/index.ts';

@@ -17,7 +17,15 @@ import {
 } from '../../iiif/index.ts';
 import { buildPyramid } from '../../pipeline/index.ts';
 import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
-import { createRepositories, errorHandler, healthRoutes, itemRoutes, notFoundHandler } from '../../repository/index.ts';
+import {
+  createRepositories,
+  errorHandler,
+  healthRoutes,
+  holdingsImportRoutes,
+  itemRoutes,
+  notFoundHandler,
+  statsRoutes,
+} from '../../repository/index.ts';
 import type { Config } from '../config.ts';
 import type { Services } from './open-services.ts';
 
@@ -53,6 +61,8 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       progressPollMs: 1000,
       shutdown,
     }),
+    statsRoutes({ database: services.database, clock: () => new Date() }),
+    holdingsImportRoutes({ database: services.database }),
     manifestRoutes(services.database, services.store, config.publicBaseUrl),
     collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
     searchRoutes({ database: services.database, store: services.store, publicBaseUrl: config.publicBaseUrl }),
