@@ -55,3 +55,4 @@ export { sendObject } from './http/send-object.ts';
 export { ANONYMOUS, assertCanSeeContent, canSeeContent, type Viewer } from './access/access-decision.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
+export * from './search/index.ts';

@@ -1,5 +1,5 @@
-/** Combining diacritical marks (U+0300–U+036F): every Vietnamese tone and vowel mark once decomposed. */
-const COMBINING_MARKS = /[\u0300-\u036f]/gu;
+/** Combining marks: every Vietnamese tone and vowel mark once decomposed (U+0300–U+036F), and any other. */
+const COMBINING_MARKS = /\p{M}/gu;
 
 /**
  * Folds Vietnamese text for diacritic-free search: removes tone marks and vowel marks

@@ -24,6 +24,7 @@ import {
   holdingsImportRoutes,
   itemRoutes,
   notFoundHandler,
+  siteSearchRoutes,
   statsRoutes,
 } from '../../repository/index.ts';
 import type { Config } from '../config.ts';
@@ -62,6 +63,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       shutdown,
     }),
     statsRoutes({ database: services.database, clock: () => new Date() }),
+    siteSearchRoutes({ database: services.database }),
     holdingsImportRoutes({ database: services.database }),
     manifestRoutes(services.database, services.store, config.publicBaseUrl),
     collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
