@@ -26,6 +26,7 @@ import {
   notFoundHandler,
   siteSearchRoutes,
   statsRoutes,
+  webRoutes,
 } from '../../repository/index.ts';
 import type { Config } from '../config.ts';
 import type { Services } from './open-services.ts';
@@ -69,6 +70,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
     searchRoutes({ database: services.database, store: services.store, publicBaseUrl: config.publicBaseUrl }),
     viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
+    webRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
     imageRoutes({
       resolveSource: imageSources(config, services),
       baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl),

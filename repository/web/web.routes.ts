@@ -1,0 +1,127 @@
+import { fileURLToPath } from 'node:url';
+import express, { Router, type Request, type Response } from 'express';
+import { isAppError } from '../../storage/index.ts';
+import { ANONYMOUS, canSeeContent } from '../access/access-decision.ts';
+import type { Database } from '../database/database.port.ts';
+import { ACCESS_LEVELS, type Collection, type Library, type Paged } from '../database/domain.types.ts';
+import { createRepositories } from '../database/repositories.ts';
+import { CatalogueRepository } from './catalogue.repository.ts';
+import type { SafeHtml } from './html.ts';
+import { pageContext } from './page-context.ts';
+import { accessNoticeView } from './views/access-notice.view.ts';
+import { collectionView } from './views/collection.view.ts';
+import { documentView } from './views/document.view.ts';
+import { homeView } from './views/home.view.ts';
+import { ASSETS } from './views/layout.view.ts';
+import { notFoundView } from './views/not-found.view.ts';
+
+export interface WebRoutesDependencies {
+  database: Database;
+  /** `PUBLIC_BASE_URL`: the manifest links shown to readers are built from it. */
+  publicBaseUrl: string;
+}
+
+/** Documents per page of a collection's grid. */
+export const BROWSE_PAGE_SIZE = 24;
+
+const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+
+/**
+ * The researcher's web pages (server-rendered, Vietnamese first, `?lang=en` to switch):
+ * - `GET /`: libraries and collections with their counts;
+ * - `GET /bo-suu-tap/:collectionId?trang=N`: the collection's digitised documents the viewer may see;
+ * - `GET /tai-lieu/:itemId`: a document (viewer, search inside, PDF, IIIF manifest), or a notice
+ *   without content links when the viewer may not see it;
+ * - `GET /web/assets/*`: the stylesheet and scripts of these pages.
+ * Unknown ids answer a 404 page in the request's language.
+ */
+export function webRoutes(deps: WebRoutesDependencies): Router {
+  const router = Router();
+  const repositories = () => createRepositories(deps.database.db);
+  const catalogue = () => new CatalogueRepository(deps.database.db);
+  const visibleLevels = ACCESS_LEVELS.filter((level) => canSeeContent(level, ANONYMOUS));
+
+  router.use(ASSETS, express.static(STATIC_DIR, { maxAge: '1h', index: false }));
+
+  router.get('/', async (req, res) => {
+    const context = pageContext(req, res);
+    const { libraries, collections } = repositories();
+    const [allLibraries, allCollections, counts] = await Promise.all([
+      listEvery<Library>((limit, offset) => libraries.list({ limit, offset })),
+      listEvery<Collection>((limit, offset) => collections.list({ limit, offset })),
+      catalogue().countsByCollection(),
+    ]);
+    const view = allLibraries.map((library) => ({
+      library,
+      collections: allCollections
+        .filter((collection) => collection.libraryId === library.id)
+        .map((collection) => ({ collection, counts: counts.get(collection.id) ?? { registered: 0, digitised: 0 } })),
+    }));
+    send(res, 200, homeView(context, view));
+  });
+
+  router.get('/bo-suu-tap/:collectionId', async (req, res) => {
+    const context = pageContext(req, res);
+    const page = parsePage(req.query.trang);
+    const found = await orNotFound(async () => {
+      const collection = await repositories().collections.getById(req.params.collectionId);
+      const library = await repositories().libraries.getById(collection.libraryId);
+      return { collection, library };
+    });
+    if (page === undefined || found === undefined) return send(res, 404, notFoundView(context));
+    const { rows, total } = await catalogue().digitisedItems(
+      found.collection.id,
+      visibleLevels,
+      BROWSE_PAGE_SIZE,
+      (page - 1) * BROWSE_PAGE_SIZE,
+    );
+    const pageCount = Math.max(1, Math.ceil(total / BROWSE_PAGE_SIZE));
+    if (page > pageCount) return send(res, 404, notFoundView(context));
+    send(res, 200, collectionView(context, { ...found, entries: rows, total, page, pageCount }));
+  });
+
+  router.get('/tai-lieu/:itemId', async (req, res) => {
+    const context = pageContext(req, res);
+    const item = await orNotFound(() => repositories().items.getById(req.params.itemId));
+    if (item === undefined) return send(res, 404, notFoundView(context));
+    const level = item.effectiveAccessLevel;
+    if (level !== 'public' && !canSeeContent(level, ANONYMOUS)) return send(res, 403, accessNoticeView(context, level));
+    const collection = await repositories().collections.getById(item.collectionId);
+    const library = await repositories().libraries.getById(collection.libraryId);
+    const manifestUrl = `${deps.publicBaseUrl}/iiif/manifest/${encodeURIComponent(item.id)}`;
+    send(res, 200, documentView(context, { library, collection, item, manifestUrl }));
+  });
+
+  return router;
+}
+
+function send(res: Response, status: number, page: SafeHtml): void {
+  res.status(status).set('Cache-Control', 'no-cache').type('html').send(page.value);
+}
+
+/** `?trang=N`: absent → 1; a positive integer → N; anything else → undefined (a 404 page). */
+function parsePage(value: Request['query'][string]): number | undefined {
+  if (value === undefined) return 1;
+  if (typeof value !== 'string' || !/^[1-9]\d{0,5}$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/** The lookup's result, or undefined when it reports the record missing (or its id malformed). */
+async function orNotFound<T>(lookup: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup();
+  } catch (error) {
+    if (isAppError(error) && (error.code === 'NOT_FOUND' || error.code === 'INVALID_INPUT')) return undefined;
+    throw error;
+  }
+}
+
+/** Every row of an offset-paged listing (the repositories return at most 1000 at once). */
+async function listEvery<T>(fetch: (limit: number, offset: number) => Promise<Paged<T>>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const batch = await fetch(1000, offset);
+    rows.push(...batch.rows);
+    if (batch.rows.length < 1000 || rows.length >= batch.total) return rows;
+  }
+}
