@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 import type {
   AccessLevel,
   CollectionCategory,
@@ -74,6 +74,8 @@ export interface ItemTable {
   access_level: AccessLevel | null;
   ocr_profile: OcrProfile | null;
   status: Generated<ItemStatus>;
+  /** Folded title and searchable Dublin Core, stored for search (migration 0005). */
+  search_folded: GeneratedAlways<string>;
   digitised_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -108,6 +110,8 @@ export interface PageTextTable {
   page_id: string;
   item_id: string;
   text: string;
+  /** `lower(immutable_unaccent(text))`, stored for search (migration 0005). */
+  folded: GeneratedAlways<string>;
   updated_at: UpdatedAt;
 }
 

@@ -52,9 +52,6 @@ const CATEGORY_LABELS: Record<CollectionCategory, string> = {
   other: 'Khác',
 };
 
-/** Dublin Core elements searched besides the title. */
-const METADATA_ELEMENTS = ['title', 'creator', 'subject', 'description', 'coverage', 'contributor', 'publisher'];
-
 /** Snippets from at most this many matching pages per result. */
 const PAGE_SNIPPETS = 2;
 
@@ -63,7 +60,7 @@ type Filter = 'library' | 'collection' | 'category' | 'script' | 'year';
 /** `%term%` with LIKE's wildcards escaped (terms are letters and digits, but be safe). */
 const pattern = (term: string): string => `%${term.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
 
-/** Every term occurs in the folded expression. The expression must be an indexed one to use its trigram index. */
+/** Every term occurs in the folded text. It must be an indexed column or expression to use its trigram index. */
 function allTermsIn(folded: RawBuilder<string>, terms: readonly string[]): RawBuilder<boolean> {
   return sql<boolean>`(${sql.join(
     terms.map((term) => sql`${folded} like ${pattern(term)}`),
@@ -137,11 +134,9 @@ export async function searchCatalogue(db: Kysely<DatabaseSchema>, input: SearchQ
   if (levels.length === 0) return empty;
 
   const foldedTitle = sql<string>`lower(immutable_unaccent(i.title))`;
-  const foldedMetadata = sql<string>`lower(immutable_unaccent(i.title || ' ' || coalesce((
-      select string_agg(v.value ->> 'value', ' ')
-      from jsonb_each(i.dublin_core) e, jsonb_array_elements(e.value) v
-      where e.key in (${sql.join(METADATA_ELEMENTS)}) and jsonb_typeof(e.value) = 'array'), '')))`;
-  const foldedText = sql<string>`lower(immutable_unaccent(pt.text))`;
+  // Stored generated columns (migration 0005): no unaccent over each candidate at query time.
+  const foldedMetadata = sql<string>`i.search_folded`;
+  const foldedText = sql<string>`pt.folded`;
   const phrase = pattern(query.terms.join(' '));
 
   const { rows } = await sql<SearchRow>`
@@ -149,7 +144,7 @@ export async function searchCatalogue(db: Kysely<DatabaseSchema>, input: SearchQ
       select i.id as item_id, ${allTermsIn(foldedTitle, query.terms)} as in_title,
              ${foldedTitle} like ${phrase} as phrase_in_title
       from items i
-      where ${allTermsIn(foldedTitle, query.terms)} or ${allTermsIn(foldedMetadata, query.terms)}
+      where ${allTermsIn(foldedMetadata, query.terms)}
     ),
     page_hits as (
       -- Existence, not a count: the planner may stop at an item's first matching page (a

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { migration0001Initial } from './0001-initial.ts';
 import { migration0002JobQueue } from './0002-job-queue.ts';
 import { migration0003PageSources } from './0003-page-sources.ts';
+import { migration0005SearchFolded } from './0005-search-folded.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -11,4 +12,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0001-initial': migration0001Initial,
   '0002-job-queue': migration0002JobQueue,
   '0003-page-sources': migration0003PageSources,
+  '0005-search-folded': migration0005SearchFolded,
 });
