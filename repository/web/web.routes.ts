@@ -14,11 +14,18 @@ import { documentView } from './views/document.view.ts';
 import { homeView } from './views/home.view.ts';
 import { ASSETS } from './views/layout.view.ts';
 import { notFoundView } from './views/not-found.view.ts';
+import { loadAdminPage } from './admin-page.ts';
+import { runSearchPage } from './search-page.ts';
+import { adminReportView, adminView } from './views/admin.view.ts';
+import { searchView } from './views/search.view.ts';
+import { invalidRequestView } from './views/invalid-request.view.ts';
 
 export interface WebRoutesDependencies {
   database: Database;
   /** `PUBLIC_BASE_URL`: the manifest links shown to readers are built from it. */
   publicBaseUrl: string;
+  /** "Now" for the administration pages' report day (default: the system clock). */
+  clock?: () => Date;
 }
 
 /** Documents per page of a collection's grid. */
@@ -91,6 +98,28 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     const manifestUrl = `${deps.publicBaseUrl}/iiif/manifest/${encodeURIComponent(item.id)}`;
     send(res, 200, documentView(context, { library, collection, item, manifestUrl }));
   });
+
+  router.get('/tim-kiem', async (req, res) => {
+    const context = pageContext(req, res);
+    const outcome = await runSearchPage(deps.database.db, req);
+    send(res, outcome.type === 'invalid' ? 400 : 200, searchView(context, outcome));
+  });
+
+  // Administration (design §1). No login exists yet: issue 7 will protect /quan-tri.
+  const clock = deps.clock ?? (() => new Date());
+  for (const [path, charts] of [['/quan-tri', true], ['/quan-tri/bao-cao', false]] as const) {
+    router.get(path, async (req, res) => {
+      const context = pageContext(req, res);
+      let data;
+      try {
+        data = await loadAdminPage(deps.database.db, req, clock, charts);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'INVALID_INPUT') return send(res, 400, invalidRequestView(context, error.message));
+        throw error;
+      }
+      send(res, 200, charts ? adminView(context, data) : adminReportView(context, data));
+    });
+  }
 
   return router;
 }

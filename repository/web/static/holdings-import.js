@@ -1,0 +1,90 @@
+/* global document, location */
+// Holdings import on /quan-tri: sends the chosen CSV to POST /api/collections/:id/holdings as
+// text/csv, keeps the answer for one reload (sessionStorage) and reloads the page, so every
+// figure on the page is the server's (progressStatistics), then shows what was imported,
+// skipped and why next to the collection's form.
+const STORE_KEY = 'holdings-import-result';
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
+}
+
+function showLines(output, lines) {
+  output.replaceChildren();
+  const [first, ...rest] = lines;
+  const summary = document.createElement('p');
+  summary.textContent = first;
+  output.append(summary);
+  if (rest.length > 0) {
+    const list = document.createElement('ul');
+    for (const line of rest) {
+      const entry = document.createElement('li');
+      entry.textContent = line;
+      list.append(entry);
+    }
+    output.append(list);
+  }
+}
+
+function showResult(form, result) {
+  const { dataset } = form;
+  const output = form.querySelector('.holdings-import__result');
+  const format = new Intl.NumberFormat(document.documentElement.lang === 'vi' ? 'vi-VN' : 'en-GB');
+  const lines = [
+    fill(dataset.msgResult, {
+      imported: format.format(result.imported),
+      updated: format.format(result.updated),
+      skipped: format.format(result.skipped.length),
+      errors: format.format(result.errors.length),
+      holdings: format.format(result.holdingsCount),
+    }),
+    ...result.skipped.map((row) => fill(dataset.msgSkipped, row)),
+    ...result.errors.map((row) => fill(dataset.msgError, row)),
+  ];
+  output.dataset.imported = String(result.imported);
+  showLines(output, lines);
+}
+
+for (const form of document.querySelectorAll('form[data-holdings-import]')) {
+  const output = form.querySelector('.holdings-import__result');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const file = form.querySelector('input[type="file"]').files[0];
+    if (!file) {
+      showLines(output, [form.dataset.msgChoose]);
+      return;
+    }
+    const button = form.querySelector('button');
+    button.disabled = true;
+    showLines(output, [form.dataset.msgSending]);
+    try {
+      const response = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'text/csv; charset=utf-8' }, body: file });
+      const body = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        showLines(output, [fill(form.dataset.msgFailed, { reason: body.error?.message ?? String(response.status) })]);
+        return;
+      }
+      sessionStorage.setItem(STORE_KEY, JSON.stringify({ collectionId: form.dataset.collectionId, result: body }));
+      location.reload();
+    } catch (error) {
+      showLines(output, [fill(form.dataset.msgFailed, { reason: error instanceof Error ? error.message : String(error) })]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+const kept = sessionStorage.getItem(STORE_KEY);
+if (kept !== null) {
+  sessionStorage.removeItem(STORE_KEY);
+  try {
+    const { collectionId, result } = JSON.parse(kept);
+    const form = [...document.querySelectorAll('form[data-holdings-import]')].find((candidate) => candidate.dataset.collectionId === collectionId);
+    if (form) {
+      showResult(form, result);
+      form.scrollIntoView({ block: 'center' });
+    }
+  } catch {
+    // A damaged entry: nothing to show.
+  }
+}

@@ -1,0 +1,104 @@
+import { once } from 'node:events';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import express from 'express';
+import { pino } from 'pino';
+import type { Page } from 'playwright-core';
+import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundHandler, PgliteDatabase } from '../../repository/index.ts';
+import { holdingsImportRoutes, statsRoutes } from '../../repository/stats/index.ts';
+import { webRoutes } from '../../repository/web/index.ts';
+import { launchChromium } from '../helpers/browser.ts';
+
+const SIZES = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'tablet', width: 768, height: 1024 },
+] as const;
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  await mkdir('test-results', { recursive: true });
+  for (const size of SIZES) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.screenshot({ path: path.join('test-results', `web-${name}-${size.name}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: SIZES[0].width, height: SIZES[0].height });
+}
+
+test('an administrator imports a holdings CSV on /quan-tri and sees the percentage change', async (t) => {
+  const database = await PgliteDatabase.open(IN_MEMORY);
+  await migrateToLatest(database);
+  const { libraries, collections, items } = createRepositories(database.db);
+  const library = await libraries.create({ slug: 'dak-nong', name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
+  const collection = await collections.create({
+    libraryId: library.id, slug: 'dia-chi', title: 'Địa chí Đắk Nông', category: 'dia-chi', holdingsCount: 2, targetPercent: 60, targetDate: '2030-12-31',
+  });
+  await collections.create({ libraryId: library.id, slug: 'quy-hiem', title: 'Sách quý hiếm', category: 'rare', holdingsCount: 10 });
+  await items.create({ collectionId: collection.id, identifier: 'ĐC-1', title: 'Lịch sử Đắk Nông', status: 'digitised' });
+  await items.create({ collectionId: collection.id, identifier: 'ĐC-2', title: 'Địa chí Gia Nghĩa', status: 'registered' });
+  const app = express();
+  app.use(statsRoutes({ database, clock: () => new Date() }), holdingsImportRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
+  app.use(notFoundHandler);
+  app.use(errorHandler(pino({ level: 'silent' })));
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'holdings-'));
+  const csv = path.join(dir, 'danh-muc.csv');
+  await writeFile(csv, '\uFEFFidentifier,title,author,year\r\nĐC-2,Địa chí Gia Nghĩa,,\r\nĐC-3,Văn hóa M’Nông,Nguyễn Văn A,1998\r\nĐC-4,Sử thi Ot N’drong,,2005\r\nĐC-5,,,\r\n');
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const consoleErrors: string[] = [];
+    const offSite: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
+    });
+
+    await page.goto(`${baseUrl}/quan-tri`);
+    await page.getByRole('heading', { level: 1, name: 'Tiến độ số hóa' }).waitFor();
+    const row = page.locator(`tr[data-level="collection"][data-id="${collection.id}"]`);
+    t.is(await row.getAttribute('data-percent'), '50');
+    t.is(await row.locator('.percent').innerText(), '50%');
+    t.true(await page.getByRole('img', { name: /Biểu đồ tích lũy 12 tháng: Địa chí Đắk Nông/ }).isVisible());
+    await screenshots(page, 'admin');
+
+    await page.getByLabel(/cho “Địa chí Đắk Nông”/).setInputFiles(csv);
+    const imported = page.waitForResponse((response) => response.url() === `${baseUrl}/api/collections/${collection.id}/holdings`);
+    await page.locator(`form[data-collection-id="${collection.id}"]`).getByRole('button', { name: 'Nhập', exact: true }).click();
+    const response = await imported;
+    t.is(response.status(), 200);
+    t.is(response.request().headers()['content-type'], 'text/csv; charset=utf-8');
+    const result = page.locator(`form[data-collection-id="${collection.id}"] .holdings-import__result[data-imported]`);
+    await result.waitFor();
+    const text = await result.innerText();
+    t.regex(text, /^Đã nhập 2, cập nhật 0, bỏ qua 1, lỗi 1\. Vốn tài liệu: 4\./);
+    t.regex(text, /Bỏ qua dòng 2 \(ĐC-2\)/);
+    t.regex(text, /Lỗi dòng 5/);
+    // 1 digitised of 4 held now.
+    t.is(await row.getAttribute('data-percent'), '25');
+    t.is(await row.locator('.percent').innerText(), '25%');
+    t.is(await row.getAttribute('data-holdings'), '4');
+    await screenshots(page, 'admin-imported');
+
+    await page.goto(`${baseUrl}/quan-tri/bao-cao?lang=en`);
+    await page.getByRole('heading', { level: 1, name: 'Digitisation progress report' }).waitFor();
+    t.is(await page.locator(`tr[data-id="${collection.id}"] .percent`).innerText(), '25%');
+    await page.emulateMedia({ media: 'print' });
+    t.false(await page.locator('.site-header').isVisible(), 'the print stylesheet hides the header');
+    await screenshots(page, 'admin-report-print');
+
+    t.deepEqual(consoleErrors, []);
+    t.deepEqual(offSite, [], 'nothing is requested from another host');
+  } finally {
+    await browser.close();
+    server.close();
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
