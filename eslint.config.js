@@ -15,6 +15,11 @@ export default tseslint.config(
     },
   },
   {
+    // Scripts the web pages load in the browser.
+    files: ['repository/web/static/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'module' },
+  },
+  {
     files: ['scripts/run-tests.ts', 'scripts/bench-*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -19,6 +19,7 @@ import { runSearchPage } from './search-page.ts';
 import { adminReportView, adminView } from './views/admin.view.ts';
 import { searchView } from './views/search.view.ts';
 import { invalidRequestView } from './views/invalid-request.view.ts';
+import { operatorItemView, registerView } from './views/operator.view.ts';
 
 export interface WebRoutesDependencies {
   database: Database;
@@ -120,6 +121,43 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
       send(res, 200, charts ? adminView(context, data) : adminReportView(context, data));
     });
   }
+
+  // Operator pages (design §1). No login exists yet, as for /quan-tri.
+  const collectionChoices = async () => {
+    const { libraries, collections } = repositories();
+    const [allLibraries, allCollections] = await Promise.all([
+      listEvery<Library>((limit, offset) => libraries.list({ limit, offset })),
+      listEvery<Collection>((limit, offset) => collections.list({ limit, offset })),
+    ]);
+    return allLibraries.map((library) => ({ library, collections: allCollections.filter((collection) => collection.libraryId === library.id) }));
+  };
+
+  router.get('/bien-muc/tai-lieu-moi', async (req, res) => {
+    send(res, 200, registerView(pageContext(req, res), await collectionChoices()));
+  });
+
+  /** `?bo-suu-tap=&ky-hieu=`: to the document's operator page, or the form again saying none was found. */
+  router.get('/bien-muc/tim', async (req, res) => {
+    const context = pageContext(req, res);
+    const collectionId = typeof req.query['bo-suu-tap'] === 'string' ? req.query['bo-suu-tap'] : '';
+    const identifier = typeof req.query['ky-hieu'] === 'string' ? req.query['ky-hieu'].trim() : '';
+    const item = identifier === '' ? undefined : await orNotFound(() => repositories().items.getByIdentifier(collectionId, identifier));
+    if (item !== undefined) return res.redirect(303, `/bien-muc/tai-lieu/${encodeURIComponent(item.id)}`);
+    send(res, 404, registerView(context, await collectionChoices(), { collectionId, identifier }));
+  });
+
+  router.get('/bien-muc/tai-lieu/:itemId', async (req, res) => {
+    const context = pageContext(req, res);
+    const found = await orNotFound(async () => {
+      const item = await repositories().items.getById(req.params.itemId);
+      const collection = await repositories().collections.getById(item.collectionId);
+      const library = await repositories().libraries.getById(collection.libraryId);
+      const pages = await repositories().pages.listByItem(item.id);
+      return { item, collection, library, pages };
+    });
+    if (found === undefined) return send(res, 404, notFoundView(context));
+    send(res, 200, operatorItemView(context, found));
+  });
 
   return router;
 }

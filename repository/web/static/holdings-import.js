@@ -1,4 +1,3 @@
-/* global document, location */
 // Holdings import on /quan-tri: sends the chosen CSV to POST /api/collections/:id/holdings as
 // text/csv, keeps the answer for one reload (sessionStorage) and reloads the page, so every
 // figure on the page is the server's (progressStatistics), then shows what was imported,

@@ -1,4 +1,3 @@
-/* global document */
 /**
  * "Search inside this document": asks the IIIF Content Search 2.0 service of the document
  * (`data-endpoint`) and lists each hit with its page number and a few words of context.

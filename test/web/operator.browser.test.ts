@@ -1,0 +1,110 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import test from 'ava';
+import { pino } from 'pino';
+import sharp from 'sharp';
+import type { Page } from 'playwright-core';
+import { startApplication } from '../../scripts/app/application.ts';
+import { loadConfig } from '../../scripts/config.ts';
+import { launchChromium } from '../helpers/browser.ts';
+import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
+import { generateVietnamesePage } from '../pipeline/ocr/test-pages.ts';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function screenshots(page: Page, name: string): Promise<void> {
+  await mkdir('test-results', { recursive: true });
+  for (const size of [{ name: 'desktop', width: 1280, height: 800 }, { name: 'tablet', width: 768, height: 1024 }]) {
+    await page.setViewportSize({ width: size.width, height: size.height });
+    await page.screenshot({ path: path.join('test-results', `web-operator-${name}-${size.name}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+async function post(url: string, body: unknown): Promise<{ id: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (response.status !== 201) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string };
+}
+
+test('an operator registers a document, uploads three pages, processes them and sees the document digitised', async (t) => {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'web-operator-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const application = await startApplication(
+    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
+    pino({ level: 'silent' }),
+  );
+  const browser = await launchChromium();
+  try {
+    const library = await post(`${baseUrl}/api/libraries`, { slug: 'dak-nong', name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
+    const collection = await post(`${baseUrl}/api/collections`, { libraryId: library.id, slug: 'dia-chi', title: 'Địa chí', category: 'dia-chi' });
+    const source = (await generateVietnamesePage()).png;
+    // Three different images (the server keeps one page for identical files).
+    const pngs = await Promise.all([0.5, 1, 1.5].map(async (angle) => sharp(await rotateContent(source, angle)).withMetadata({ density: 300 }).png().toBuffer()));
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const consoleErrors: string[] = [];
+    const offSite: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(`${message.text()} @ ${message.location().url}`);
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
+    });
+
+    await page.goto(`${baseUrl}/bien-muc/tai-lieu-moi`);
+    await page.getByRole('heading', { level: 1, name: 'Đăng ký tài liệu mới' }).waitFor();
+    await page.getByLabel('Bộ sưu tập').first().selectOption(collection.id);
+    await page.getByLabel('Ký hiệu xếp giá / mã tài liệu').fill('ĐC-UP-1');
+    await page.getByLabel('Nhan đề').fill('Địa chí huyện Krông Nô');
+    await page.getByLabel('Tác giả').fill('Nguyễn Văn A');
+    await page.getByLabel('Năm / ngày xuất bản').fill('1938');
+    await screenshots(page, 'register');
+    await page.getByRole('button', { name: 'Lưu và tiếp tục' }).click();
+    await page.waitForURL(/\/bien-muc\/tai-lieu\/[^/?]+$/, { timeout: 30_000 });
+    const itemId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    const registered = (await (await fetch(`${baseUrl}/api/items/${itemId}`)).json()) as { identifier: string; dublinCore: { creator?: { value: string }[] } };
+    t.is(registered.identifier, 'ĐC-UP-1');
+    t.is(registered.dublinCore.creator?.[0]?.value, 'Nguyễn Văn A');
+    await page.locator('[data-live][data-state="live"]').waitFor({ timeout: 30_000 });
+
+    await page.getByLabel('Chọn tệp ảnh').setInputFiles(
+      ['0003.png', '0001.png', '0002.png'].map((name, index) => ({ name, mimeType: 'image/png', buffer: pngs[index] as Buffer })),
+    );
+    await page.waitForFunction("document.querySelectorAll('.operator-file[data-state=\"uploaded\"]').length === 3", undefined, { timeout: 60_000 });
+    t.deepEqual(await page.locator('.operator-file__name').allInnerTexts(), ['0001.png', '0002.png', '0003.png']);
+    t.true(await page.evaluate<boolean>("(() => { const bar = document.querySelector('.operator-overall__bar'); return bar.value === bar.max && bar.max > 1; })()"));
+    await page.waitForFunction("document.querySelectorAll('.operator-page').length === 3", undefined, { timeout: 30_000 });
+    await screenshots(page, 'uploaded');
+
+    await page.getByRole('button', { name: 'Xử lý và đánh dấu hoàn tất' }).click();
+    await page.waitForFunction(
+      "document.querySelectorAll('.operator-page[data-status=\"done\"]').length === 3 && document.querySelector('.operator-item__status').dataset.status === 'digitised'",
+      undefined,
+      { timeout: 240_000 },
+    );
+    t.is(await page.locator('.operator-item__status').innerText(), 'đã số hóa');
+    t.deepEqual(await page.evaluate<string[]>("[...document.querySelectorAll('.operator-page')].map((row) => row.dataset.seq)"), ['1', '2', '3']);
+    await page.waitForFunction("[...document.querySelectorAll('.operator-page__thumb')].every((image) => image.complete && image.naturalWidth > 0)", undefined, { timeout: 30_000 });
+    t.true(await page.getByRole('link', { name: 'Xem tài liệu đã số hóa' }).isVisible());
+    await screenshots(page, 'digitised');
+
+    t.deepEqual(offSite, [], 'nothing is requested from another host');
+    t.deepEqual(consoleErrors, []);
+  } finally {
+    await browser.close();
+    await application.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
