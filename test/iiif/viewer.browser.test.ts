@@ -1,31 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { pino } from 'pino';
-import { startApplication } from '../../scripts/app/application.ts';
-import { loadConfig } from '../../scripts/config.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { digitisedItem } from '../helpers/digitised-item.ts';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 test('the self-hosted Mirador opens a digitised item: manifest loaded, tiles from our server answer 200, no console errors', async (t) => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'viewer-'));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const application = await startApplication(
-    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
-    pino({ level: 'silent' }),
-  );
+  const { baseUrl, close } = await startAppOnFreePort('viewer');
   const browser = await launchChromium();
   try {
     const { itemId, pageIds } = await digitisedItem(baseUrl, 'viewer-test');
@@ -73,7 +54,6 @@ test('the self-hosted Mirador opens a digitised item: manifest loaded, tiles fro
     t.deepEqual(consoleErrors, []);
   } finally {
     await browser.close();
-    await application.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 });

@@ -1,25 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { pino } from 'pino';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { startApplication } from '../../scripts/app/application.ts';
-import { loadConfig } from '../../scripts/config.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
 import { generateVietnamesePage } from '../pipeline/ocr/test-pages.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function screenshots(page: Page, name: string): Promise<void> {
   await mkdir('test-results', { recursive: true });
@@ -37,13 +24,7 @@ async function post(url: string, body: unknown): Promise<{ id: string }> {
 }
 
 test('an operator registers a document, uploads three pages, processes them and sees the document digitised', async (t) => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'web-operator-'));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const application = await startApplication(
-    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
-    pino({ level: 'silent' }),
-  );
+  const { baseUrl, close } = await startAppOnFreePort('web-operator');
   const browser = await launchChromium();
   try {
     const library = await post(`${baseUrl}/api/libraries`, { slug: 'dak-nong', name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
@@ -104,7 +85,6 @@ test('an operator registers a document, uploads three pages, processes them and 
     t.deepEqual(consoleErrors, []);
   } finally {
     await browser.close();
-    await application.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 });

@@ -1,23 +1,10 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { pino } from 'pino';
 import type { Page } from 'playwright-core';
-import { startApplication } from '../../scripts/app/application.ts';
-import { loadConfig } from '../../scripts/config.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { digitisedItem } from '../helpers/digitised-item.ts';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -36,13 +23,7 @@ async function screenshots(page: Page, name: string, settleMs = 0): Promise<void
 }
 
 test('a reader goes from home to a collection to a document: viewer, search inside, PDF, language switch', async (t) => {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'web-'));
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const application = await startApplication(
-    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
-    pino({ level: 'silent' }),
-  );
+  const { baseUrl, close } = await startAppOnFreePort('web');
   const browser = await launchChromium();
   try {
     const { itemId } = await digitisedItem(baseUrl, 'web-test');
@@ -135,7 +116,6 @@ test('a reader goes from home to a collection to a document: viewer, search insi
     t.deepEqual(consoleErrors.filter((line) => !(line.startsWith('Failed to load resource') && line.endsWith(` @ ${missingUrl}`))), []);
   } finally {
     await browser.close();
-    await application.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 });

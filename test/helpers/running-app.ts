@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { startApplication, type Application } from '../../scripts/app/application.ts';
+import { loadConfig } from '../../scripts/config.ts';
+
+export interface RunningApp {
+  application: Application;
+  /** `http://127.0.0.1:PORT`, also the app's PUBLIC_BASE_URL, so the links it builds work. */
+  baseUrl: string;
+  /** Stops the app and removes its data folder. */
+  close(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The product on embedded defaults in a fresh data folder, on a free loopback port known
+ * before start, so PUBLIC_BASE_URL (and every link and IIIF id) points at it — what a
+ * browser test needs.
+ */
+export async function startAppOnFreePort(prefix: string): Promise<RunningApp> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const application = await startApplication(
+    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
+    pino({ level: 'silent' }),
+  );
+  return {
+    application,
+    baseUrl,
+    close: async () => {
+      await application.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
