@@ -29,6 +29,7 @@ export { ItemRepository, type NewItem, type ItemPatch, type ItemFilter } from '.
 export {
   PageRepository,
   derivePageStatus,
+  pageFailureReason,
   type NewPage,
   type PagePatch,
   type PageFilter,

@@ -321,6 +321,11 @@ function constraintErrors(seq: number | undefined, itemId: string | undefined): 
   };
 }
 
+/** Why the page failed, for an operator: the reason of its failed stage, or null. */
+export function pageFailureReason(page: Pick<Page, 'stages'>): string | null {
+  return Object.values(page.stages).find((stage) => stage?.status === 'failed')?.error ?? null;
+}
+
 export function toPage(row: Selectable<PageTable>): Page {
   return {
     id: row.id,

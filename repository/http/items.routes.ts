@@ -3,6 +3,7 @@ import { InvalidInputError, NotFoundError, packageKey, type ObjectStore } from '
 import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
 import type { Repositories } from '../database/repositories.ts';
 import { ANONYMOUS, assertCanSeeContent } from '../access/access-decision.ts';
+import { pageFailureReason } from '../database/page.repository.ts';
 import type { ItemProcessing, PageIngest } from './ingest.port.ts';
 import { receiveMultipartUpload, type UploadLimits } from './multipart-upload.ts';
 import { streamItemProgress } from './progress-events.ts';
@@ -91,17 +92,17 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
 
   router.get('/api/pages/:pageId/text', async (req, res) => {
     const page = await readablePage(req.params.pageId as string);
-    await sendObject(res, store, derivativeKey(page, 'text'), { contentType: 'text/plain; charset=utf-8' });
+    await sendObject(res, store, storedDerivativeKey(page, 'text'), { contentType: 'text/plain; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/hocr', async (req, res) => {
     const page = await readablePage(req.params.pageId as string);
-    await sendObject(res, store, derivativeKey(page, 'hocr'), { contentType: 'text/vnd.hocr+html; charset=utf-8' });
+    await sendObject(res, store, storedDerivativeKey(page, 'hocr'), { contentType: 'text/vnd.hocr+html; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/thumbnail', async (req, res) => {
     const page = await readablePage(req.params.pageId as string);
-    await sendObject(res, store, derivativeKey(page, 'thumb'), { contentType: 'image/jpeg' });
+    await sendObject(res, store, storedDerivativeKey(page, 'thumb'), { contentType: 'image/jpeg' });
   });
 
   return router;
@@ -115,7 +116,8 @@ function fromStage(req: Request): PageStage {
   return from as PageStage;
 }
 
-function derivativeKey(page: Page, kind: string): string {
+/** The key a page's derivative was stored under, or NotFoundError while its stage has not run. */
+function storedDerivativeKey(page: Page, kind: string): string {
   const key = page.derivatives[kind];
   if (key === undefined) {
     throw new NotFoundError(`Page ${page.seq} has no ${kind} yet: its processing has not reached that stage`, {
@@ -137,7 +139,7 @@ function presentItem(item: Item, pages: Page[], baseUrl: string) {
       label: page.label,
       status: page.status,
       stages: page.stages,
-      failureReason: Object.values(page.stages).find((stage) => stage?.status === 'failed')?.error ?? null,
+      failureReason: pageFailureReason(page),
       warnings: page.warnings,
       skewAngle: page.skewAngle,
       ocrConfidence: page.ocrConfidence,

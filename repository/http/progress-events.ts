@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { pageFailureReason } from '../database/page.repository.ts';
 import type { Repositories } from '../database/repositories.ts';
 
 export interface ItemProgress {
@@ -18,7 +19,7 @@ async function snapshot(repositories: Repositories, itemId: string): Promise<Ite
       seq: page.seq,
       status: page.status,
       stages: page.stages,
-      error: Object.values(page.stages).find((stage) => stage?.status === 'failed')?.error,
+      error: pageFailureReason(page) ?? undefined,
     })),
   };
 }
