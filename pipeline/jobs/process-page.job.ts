@@ -91,6 +91,17 @@ function masterSource(run: PageRun, file: string) {
   return run.page.masterPage === null ? { path: file } : { path: file, page: run.page.masterPage };
 }
 
+const THUMBNAIL_SIZE = 400;
+
+/** Index of the smallest level whose long side is at least `size` (level 0 when none is smaller). */
+export function smallestLevelAtLeast(levels: readonly { width: number; height: number }[], size: number): number {
+  let chosen = 0;
+  levels.forEach((level, index) => {
+    if (Math.max(level.width, level.height) >= size) chosen = index;
+  });
+  return chosen;
+}
+
 /** Stores a page's derivative under its deterministic key and points the page at it. */
 async function storeDerivative(
   run: PageRun,
@@ -144,17 +155,18 @@ const runStage: Record<PageStage, (run: PageRun) => Promise<void>> = {
   async derivatives(run) {
     const source = run.deskewed as string;
     const limits = { maxPixels: run.deps.maxPixels };
-    const outputs = [
-      { file: 'pyramid.tif', kind: 'pyramid', contentType: 'image/tiff', build: buildPyramid },
-      { file: 'thumb.jpg', kind: 'thumb', contentType: 'image/jpeg', build: buildThumbnail },
-      { file: 'print.jpg', kind: 'print', contentType: 'image/jpeg', build: buildPrintJpeg },
-    ] as const;
-    for (const output of outputs) {
-      const local = path.join(run.dir, output.file);
-      await output.build(source, local, limits);
-      await storeDerivative(run, local, output);
-      if (output.kind === 'print') run.printJpeg = local;
-    }
+    const pyramid = path.join(run.dir, 'pyramid.tif');
+    const { levels } = await buildPyramid(source, pyramid, limits);
+    await storeDerivative(run, pyramid, { file: 'pyramid.tif', kind: 'pyramid', contentType: 'image/tiff' });
+
+    // The thumbnail needs only the smallest pyramid level that is still large enough, not the full page.
+    const thumb = path.join(run.dir, 'thumb.jpg');
+    await buildThumbnail({ path: pyramid, page: smallestLevelAtLeast(levels, THUMBNAIL_SIZE) }, thumb, { ...limits, maxSize: THUMBNAIL_SIZE });
+    await storeDerivative(run, thumb, { file: 'thumb.jpg', kind: 'thumb', contentType: 'image/jpeg' });
+
+    run.printJpeg = path.join(run.dir, 'print.jpg');
+    await buildPrintJpeg(source, run.printJpeg, limits);
+    await storeDerivative(run, run.printJpeg, { file: 'print.jpg', kind: 'print', contentType: 'image/jpeg' });
   },
 
   async ocr(run) {
