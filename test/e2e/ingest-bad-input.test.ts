@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import sharp from 'sharp';
 import { startApplication, type Application } from '../../scripts/app/application.ts';
 import { loadConfig } from '../../scripts/config.ts';
+import { postJson } from '../helpers/post-json.ts';
 
 const UPLOAD_LIMIT = 2 * 1024 * 1024;
 
@@ -32,13 +33,9 @@ test.after.always(async () => {
 
 async function newItem(identifier: string): Promise<string> {
   const api = `${application.url}/api`;
-  const post = async (url: string, body: unknown) =>
-    (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
-      id: string;
-    };
-  const library = await post(`${api}/libraries`, { slug: `lib-${identifier.toLowerCase()}`, name: 'Thư viện huyện', province: 'Lâm Đồng', kind: 'district' });
-  const collection = await post(`${api}/collections`, { libraryId: library.id, slug: 'han-nom', title: 'Sách Hán Nôm', category: 'rare' });
-  return (await post(`${api}/items`, { collectionId: collection.id, identifier, title: `Tài liệu ${identifier}` })).id;
+  const library = await postJson(`${api}/libraries`, { slug: `lib-${identifier.toLowerCase()}`, name: 'Thư viện huyện', province: 'Lâm Đồng', kind: 'district' });
+  const collection = await postJson(`${api}/collections`, { libraryId: library.id, slug: 'han-nom', title: 'Sách Hán Nôm', category: 'rare' });
+  return (await postJson(`${api}/items`, { collectionId: collection.id, identifier, title: `Tài liệu ${identifier}` })).id;
 }
 
 function upload(itemId: string, parts: { name?: string; value: string | Blob; filename?: string }[]): Promise<Response> {
@@ -136,14 +133,10 @@ test('the progress stream sends the item state as Server-Sent Events', async (t)
 
 test('content of restricted and confidential items is refused with 401 at every door: PDF, text, hOCR, thumbnail, manifest, info.json, tiles, search', async (t) => {
   const api = `${application.url}/api`;
-  const post = async (url: string, body: unknown) =>
-    (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
-      id: string;
-    };
-  const library = await post(`${api}/libraries`, { slug: 'lib-access', name: 'Thư viện tỉnh', province: 'Huế', kind: 'provincial' });
+  const library = await postJson(`${api}/libraries`, { slug: 'lib-access', name: 'Thư viện tỉnh', province: 'Huế', kind: 'provincial' });
   for (const level of ['restricted', 'confidential'] as const) {
-    const collection = await post(`${api}/collections`, { libraryId: library.id, slug: level, title: level, category: 'rare', defaultAccess: level });
-    const item = await post(`${api}/items`, { collectionId: collection.id, identifier: `ACC-${level}`, title: 'Sắc phong' });
+    const collection = await postJson(`${api}/collections`, { libraryId: library.id, slug: level, title: level, category: 'rare', defaultAccess: level });
+    const item = await postJson(`${api}/items`, { collectionId: collection.id, identifier: `ACC-${level}`, title: 'Sắc phong' });
     const uploaded = (await (await upload(item.id, [{ value: new Blob([await png(30, 30)]) }])).json()) as { pageIds: string[] };
     const pageId = uploaded.pageIds[0]!;
     for (const door of [

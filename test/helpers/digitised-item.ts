@@ -1,12 +1,8 @@
 import sharp from 'sharp';
+import { postJson } from './post-json.ts';
 import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
 import { generateVietnamesePage } from '../pipeline/ocr/test-pages.ts';
 
-async function post<T>(url: string, body: unknown): Promise<T> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (response.status !== 201) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
 
 /**
  * Registers a public item with one generated page of Vietnamese text, runs the pipeline and
@@ -14,9 +10,9 @@ async function post<T>(url: string, body: unknown): Promise<T> {
  */
 export async function digitisedItem(baseUrl: string, slug: string): Promise<{ itemId: string; pageIds: string[] }> {
   const api = `${baseUrl}/api`;
-  const library = await post<{ id: string }>(`${api}/libraries`, { slug, name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
-  const collection = await post<{ id: string }>(`${api}/collections`, { libraryId: library.id, slug: 'dia-chi', title: 'Địa chí', category: 'dia-chi' });
-  const item = await post<{ id: string }>(`${api}/items`, { collectionId: collection.id, identifier: 'ĐC-01', title: 'Thư viện tỉnh Đắk Nông' });
+  const library = await postJson(`${api}/libraries`, { slug, name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
+  const collection = await postJson(`${api}/collections`, { libraryId: library.id, slug: 'dia-chi', title: 'Địa chí', category: 'dia-chi' });
+  const item = await postJson(`${api}/items`, { collectionId: collection.id, identifier: 'ĐC-01', title: 'Thư viện tỉnh Đắk Nông' });
   const page = await sharp(await rotateContent((await generateVietnamesePage()).png, 1)).withMetadata({ density: 300 }).png().toBuffer();
   const form = new FormData();
   form.append('file', new Blob([page]), '0001.png');
