@@ -52,6 +52,7 @@ export { checkHealth, healthRoutes, type HealthCheck, type HealthReport } from '
 export { itemRoutes, type ItemRoutesDependencies } from './http/items.routes.ts';
 export type { IngestedFile, ItemProcessing, PageIngest, ReceivedFile } from './http/ingest.port.ts';
 export type { UploadLimits } from './http/multipart-upload.ts';
+export { RESUMABLE_UPLOADS_PATH, ResumableUploads, type CompletedUpload, type ResumableUploadsOptions } from './http/resumable-uploads.ts';
 export { sendObject } from './http/send-object.ts';
 export { ANONYMOUS, assertCanSeeContent, canSeeContent, type Viewer } from './access/access-decision.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';

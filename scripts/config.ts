@@ -58,6 +58,7 @@ const environmentSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64).default(os.availableParallelism()),
   SERVER_RUNS_JOBS: booleanFlag,
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(2 * 1024 ** 3),
+  UPLOAD_EXPIRY_HOURS: z.coerce.number().min(1, 'must be at least 1 hour').default(72),
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000, 'must be at least 1000000').default(16383 * 16383),
   IIIF_EXTRA_IMAGES_DIR: optionalString,
   IIIF_PYRAMID_CACHE_MB: z.coerce.number().int().min(64, 'must be at least 64').default(2048),
@@ -93,6 +94,8 @@ export interface Config {
   /** Whether `npm start` also runs jobs; always true without Redis (the in-process runner). */
   serverRunsJobs: boolean;
   uploadMaxBytes: number;
+  /** An unfinished resumable upload is deleted after this long. */
+  uploadExpiryMs: number;
   /** Largest page (width × height) accepted; larger ones are refused before decoding. */
   maxImagePixels: number;
   iiif: {
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     workerConcurrency: values.WORKER_CONCURRENCY,
     serverRunsJobs: values.REDIS_URL === undefined || (values.SERVER_RUNS_JOBS ?? true),
     uploadMaxBytes: values.UPLOAD_MAX_BYTES,
+    uploadExpiryMs: values.UPLOAD_EXPIRY_HOURS * 60 * 60 * 1000,
     maxImagePixels: values.MAX_IMAGE_PIXELS,
     iiif: {
       extraImagesDir: values.IIIF_EXTRA_IMAGES_DIR === undefined ? undefined : path.resolve(cwd, values.IIIF_EXTRA_IMAGES_DIR),

@@ -254,6 +254,43 @@ export class PageRepository {
     return rows.map(toPage);
   }
 
+  /**
+   * Puts the item's pages in the order given: `pageIds` must name every page of the item once.
+   * Positions become 1…n. Atomic (one transaction, the item's pages locked), so a concurrent
+   * upload or reorder waits. Throws `InvalidInputError` naming what is missing or foreign.
+   */
+  async reorder(itemId: string, pageIds: readonly string[]): Promise<Page[]> {
+    const apply = async (db: Kysely<DatabaseSchema>): Promise<Page[]> => {
+      const current = await db.selectFrom('pages').select(['id', 'seq']).where('item_id', '=', itemId).forUpdate().execute();
+      const known = new Set(current.map((row) => row.id));
+      const given = new Set(pageIds);
+      const foreign = pageIds.filter((id) => !known.has(id));
+      const missing = current.filter((row) => !given.has(row.id)).map((row) => row.seq);
+      if (foreign.length > 0 || missing.length > 0 || given.size !== pageIds.length) {
+        throw new InvalidInputError(
+          `The new order must list each of the document's ${current.length} pages exactly once` +
+            (missing.length > 0 ? `; missing: pages ${missing.sort((a, b) => a - b).join(', ')}` : '') +
+            (foreign.length > 0 ? `; not pages of this document: ${foreign.join(', ')}` : '') +
+            (given.size !== pageIds.length ? '; some pages are listed twice' : ''),
+        );
+      }
+      if (current.length === 0) return [];
+      // (item_id, seq) is unique and checked row by row: move every page past the end first.
+      const shift = Math.max(...current.map((row) => row.seq)) + 1;
+      await db.updateTable('pages').set({ seq: sql<number>`seq + ${shift}` }).where('item_id', '=', itemId).execute();
+      for (const [index, id] of pageIds.entries()) {
+        await db.updateTable('pages').set({ seq: index + 1, updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+      }
+      const rows = await db.selectFrom('pages').selectAll().where('item_id', '=', itemId).orderBy('seq').execute();
+      return rows.map(toPage);
+    };
+    try {
+      return this.#db.isTransaction ? await apply(this.#db) : await this.#db.transaction().execute(apply);
+    } catch (caught) {
+      throw translateDatabaseError(caught);
+    }
+  }
+
   /** The next free position at the end of the item (1 for an item without pages). */
   async nextSeq(itemId: string): Promise<number> {
     const row = await this.#run(() =>

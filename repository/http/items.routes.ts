@@ -1,12 +1,14 @@
 import { Router, type Request } from 'express';
-import { InvalidInputError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
+import { z } from 'zod';
+import { ChecksumMismatchError, InvalidInputError, isAppError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
 import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
 import type { Repositories } from '../database/repositories.ts';
 import { ANONYMOUS, assertCanSeeContent } from '../access/access-decision.ts';
 import { pageFailureReason } from '../database/page.repository.ts';
-import type { ItemProcessing, PageIngest } from './ingest.port.ts';
+import type { IngestedFile, ItemProcessing, PageIngest } from './ingest.port.ts';
 import { receiveMultipartUpload, type UploadLimits } from './multipart-upload.ts';
 import { streamItemProgress } from './progress-events.ts';
+import type { ResumableUploads } from './resumable-uploads.ts';
 import { resourceRoutes } from './resource.routes.ts';
 import { sendObject } from './send-object.ts';
 
@@ -19,13 +21,21 @@ export interface ItemRoutesDependencies {
   /** Where uploads are spooled while they are hashed. */
   spoolDir: string;
   uploadLimits: UploadLimits;
+  /** Finished tus uploads that `POST /api/items/:itemId/pages` (JSON) turns into pages. */
+  resumableUploads: ResumableUploads;
   progressPollMs: number;
   /** Aborted when the server shuts down: open progress streams end so shutdown need not wait for them. */
   shutdown: AbortSignal;
 }
 
-/** Key of an item's packaged files (design §5). */
+const pageOrderSchema = z.strictObject({ pageIds: z.array(z.string().max(64)).max(100_000) });
 
+const commitSchema = z.strictObject({
+  uploads: z
+    .array(z.strictObject({ id: z.string().max(64), sha256: z.string().regex(/^[0-9a-f]{64}$/).optional() }))
+    .min(1)
+    .max(500),
+});
 
 /** Libraries, collections, items (`/api/...`), uploads of pages, processing, progress, the PDF. */
 export function itemRoutes(deps: ItemRoutesDependencies): Router {
@@ -43,8 +53,24 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
     }),
   );
 
+  /**
+   * Pages from files: either the files themselves (`multipart/form-data`, small scans), or
+   * finished resumable uploads (`application/json`: `{ uploads: [{ id, sha256? }] }`, in page
+   * order). The second form is idempotent: an upload already added answers with the pages it
+   * made, found by its sha256.
+   */
   router.post('/api/items/:itemId/pages', async (req, res) => {
     const item = await repositories.items.getById(req.params.itemId as string);
+    if (req.is('application/json')) {
+      const parsed = commitSchema.safeParse(req.body);
+      if (!parsed.success) {
+        throw new InvalidInputError(`Send { "uploads": [{ "id": "<upload id>", "sha256": "<64 hex digits>" }] }: ${z.prettifyError(parsed.error)}`);
+      }
+      const results: IngestedFile[] = [];
+      for (const entry of parsed.data.uploads) results.push(await addUpload(item.id, entry));
+      res.status(202).json({ itemId: item.id, files: results, pageIds: [...new Set(results.flatMap((result) => result.pageIds))] });
+      return;
+    }
     const upload = await receiveMultipartUpload(req, deps.spoolDir, deps.uploadLimits);
     try {
       const results = [];
@@ -57,6 +83,52 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
     } finally {
       await upload.discard();
     }
+  });
+
+  /** One finished upload into pages: hashed, checked against what the client declared, ingested, deleted. */
+  const addUpload = async (itemId: string, entry: { id: string; sha256?: string }): Promise<IngestedFile> => {
+    let upload;
+    try {
+      upload = await deps.resumableUploads.completed(entry.id, itemId);
+    } catch (error) {
+      const earlier = isAppError(error) && error.code === 'NOT_FOUND' && entry.sha256 !== undefined
+        ? await repositories.pages.listByMaster(itemId, entry.sha256)
+        : [];
+      if (earlier.length === 0) throw error;
+      return { filename: earlier[0]!.label ?? entry.id, sha256: entry.sha256!, pageIds: earlier.map((page) => page.id), duplicate: true };
+    }
+    const sha256 = await deps.resumableUploads.sha256(upload);
+    const declared = [upload.declaredSha256, entry.sha256].filter((value) => value !== undefined);
+    if (declared.some((value) => value !== sha256)) {
+      await deps.resumableUploads.remove(entry.id);
+      throw new ChecksumMismatchError(
+        `File "${upload.file.filename}" arrived damaged: its sha256 is ${sha256}, the client declared ${declared.join(' / ')}. The upload was deleted; send the file again.`,
+      );
+    }
+    let ingested;
+    try {
+      ingested = await deps.ingest.ingest(itemId, { ...upload.file, sha256 });
+    } catch (error) {
+      // A file the pipeline never accepts stays useless however often it is retried.
+      if (isAppError(error) && error.code === 'INVALID_INPUT') await deps.resumableUploads.remove(entry.id);
+      throw error;
+    }
+    await deps.resumableUploads.remove(entry.id);
+    return ingested;
+  };
+
+  /**
+   * `{ pageIds }` in the new reading order (every page once). A digitised document is packaged
+   * again, so its PDF and manifest follow the new order.
+   */
+  router.put('/api/items/:itemId/page-order', async (req, res) => {
+    const item = await repositories.items.getById(req.params.itemId as string);
+    const parsed = pageOrderSchema.safeParse(req.body);
+    if (!parsed.success) throw new InvalidInputError(`Send { "pageIds": ["<page id>", …] } in reading order: ${z.prettifyError(parsed.error)}`);
+    const pages = await repositories.pages.reorder(item.id, parsed.data.pageIds);
+    const repackaging = item.status === 'digitised';
+    if (repackaging) await deps.processing.processItem(item.id);
+    res.json({ itemId: item.id, pageIds: pages.map((page) => page.id), repackaging });
   });
 
   router.post('/api/items/:itemId/process', async (req, res) => {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type Response } from 'express';
 import { isAppError } from '../../storage/index.ts';
@@ -33,6 +34,8 @@ export interface WebRoutesDependencies {
 export const BROWSE_PAGE_SIZE = 24;
 
 const STATIC_DIR = fileURLToPath(new URL('./static/', import.meta.url));
+/** The browser build of the tus client the upload page uses, served from the npm package (no CDN). */
+const TUS_CLIENT_BUNDLE = createRequire(import.meta.url).resolve('tus-js-client/dist/tus.min.js');
 
 /**
  * The researcher's web pages (server-rendered, Vietnamese first, `?lang=en` to switch):
@@ -50,6 +53,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
   const visibleLevels = ACCESS_LEVELS.filter((level) => canSeeContent(level, ANONYMOUS));
 
   router.use(ASSETS, express.static(STATIC_DIR, { maxAge: '1h', index: false }));
+  router.get(`${ASSETS}/vendor/tus.min.js`, (_req, res) => res.sendFile(TUS_CLIENT_BUNDLE, { maxAge: '1d' }));
 
   router.get('/', async (req, res) => {
     const context = pageContext(req, res);

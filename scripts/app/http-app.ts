@@ -24,6 +24,7 @@ import {
   holdingsImportRoutes,
   itemRoutes,
   notFoundHandler,
+  ResumableUploads,
   siteSearchRoutes,
   statsRoutes,
   webRoutes,
@@ -44,6 +45,15 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     }),
   );
   app.use(express.json({ limit: '1mb' }));
+  const repositories = createRepositories(services.database.db);
+  const resumableUploads = new ResumableUploads({
+    directory: path.join(config.dataDir, 'uploads'),
+    maxFileBytes: config.uploadMaxBytes,
+    expiryMs: config.uploadExpiryMs,
+    items: repositories.items,
+    logger: logger.child({ component: 'resumable-uploads' }),
+    shutdown,
+  });
   app.use(
     healthRoutes([
       { name: 'storage', ...adapterCheck(services.store) },
@@ -52,14 +62,16 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     ]),
   );
   app.use(
+    resumableUploads.router,
     itemRoutes({
-      repositories: createRepositories(services.database.db),
+      repositories,
       store: services.store,
       ingest: new StorePageIngest(services.database, services.store),
       processing: new QueueItemProcessing(services.database, services.queue),
       publicBaseUrl: config.publicBaseUrl,
       spoolDir: path.join(config.dataDir, 'tmp', 'uploads'),
       uploadLimits: { maxFileBytes: config.uploadMaxBytes, maxFiles: 500 },
+      resumableUploads,
       progressPollMs: 1000,
       shutdown,
     }),

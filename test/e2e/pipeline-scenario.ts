@@ -199,6 +199,24 @@ export async function runPipelineScenario(t: ExecutionContext, stack: RunningSta
   });
   t.is(again2.pages[0]!.stages.deskew?.attempts, 1, 'stages before the one asked for are not re-run');
   t.is(again2.pages[0]!.stages.validate?.attempts, 1);
+
+  // Reorder: the generated page goes last, and the digitised document is packaged again in that order.
+  const order = [...again2.pages.slice(1).map((page) => page.id), generatedPage.id];
+  const reordered = await json<{ pageIds: string[]; repackaging: boolean }>(
+    await fetch(`${api}/items/${item.id}/page-order`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ pageIds: order }),
+    }),
+    200,
+    t,
+  );
+  t.deepEqual(reordered, { itemId: item.id, pageIds: order, repackaging: true });
+  const repackaged = await waitForItem(t, `${api}/items/${item.id}`, (view) => view.status === 'digitised');
+  t.deepEqual(repackaged.pages.map((page) => page.id), order);
+  const reorderedManifest = (await (await fetch(local(repackaged.links.manifest))).json()) as { items: unknown[] };
+  t.true(JSON.stringify(reorderedManifest.items.at(-1)).includes(generatedPage.id), 'the last canvas shows the page moved last');
+  t.false(JSON.stringify(reorderedManifest.items[0]).includes(generatedPage.id));
 }
 
 async function pdfText(pdf: Buffer): Promise<string> {

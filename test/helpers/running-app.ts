@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { startApplication, type Application } from '../../scripts/app/application.ts';
-import { loadConfig } from '../../scripts/config.ts';
+import { loadConfig, type Config } from '../../scripts/config.ts';
 
 export interface RunningApp {
   application: Application;
+  config: Config;
   /** `http://127.0.0.1:PORT`, also the app's PUBLIC_BASE_URL, so the links it builds work. */
   baseUrl: string;
   /** Stops the app and removes its data folder. */
@@ -32,12 +33,11 @@ export async function startAppOnFreePort(prefix: string): Promise<RunningApp> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), `${prefix}-`));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const application = await startApplication(
-    loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl }),
-    pino({ level: 'silent' }),
-  );
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: baseUrl });
+  const application = await startApplication(config, pino({ level: 'silent' }));
   return {
     application,
+    config,
     baseUrl,
     close: async () => {
       await application.close();

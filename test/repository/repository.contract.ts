@@ -592,6 +592,26 @@ export function runRepositoryContract(test: TestFn, target: ContractTarget): voi
     await t.throwsAsync(repos.pages.setStageStatus(page.id, 'ocr', 'maybe' as 'done'), { instanceOf: InvalidInputError });
   });
 
+  test('pages: reorder renumbers 1…n in the order given, and refuses an order that is not a permutation', async (t) => {
+    const item = await makeItem();
+    const [first, second, third] = [await makePage(item.id, 1), await makePage(item.id, 2), await makePage(item.id, 3)];
+    const other = await makePage((await makeItem()).id, 1);
+
+    const reordered = await repos.pages.reorder(item.id, [third!.id, first!.id, second!.id]);
+    t.deepEqual(reordered.map((page) => [page.id, page.seq]), [[third!.id, 1], [first!.id, 2], [second!.id, 3]]);
+    t.deepEqual((await repos.pages.listByItem(item.id)).map((page) => page.id), [third!.id, first!.id, second!.id]);
+    t.is((await repos.pages.getById(first!.id)).masterSha256, first!.masterSha256, 'a page keeps its master');
+
+    await t.throwsAsync(repos.pages.reorder(item.id, [third!.id, first!.id]), { instanceOf: InvalidInputError, message: /missing: pages 3/ });
+    await t.throwsAsync(repos.pages.reorder(item.id, [third!.id, first!.id, second!.id, other.id]), {
+      instanceOf: InvalidInputError,
+      message: new RegExp(`not pages of this document: ${other.id}`),
+    });
+    await t.throwsAsync(repos.pages.reorder(item.id, [third!.id, first!.id, first!.id]), { instanceOf: InvalidInputError, message: /listed twice/ });
+    t.deepEqual((await repos.pages.listByItem(item.id)).map((page) => page.seq), [1, 2, 3], 'a refused order changes nothing');
+    t.deepEqual(await repos.pages.reorder((await makeItem()).id, []), []);
+  });
+
   test('pages: concurrent updates of different stages and derivatives lose nothing', async (t) => {
     const item = await makeItem();
     const page = await makePage(item.id, 1);

@@ -1,18 +1,23 @@
 // /bien-muc/tai-lieu/:itemId — the operator's page of one document.
 // Uploads: every chosen or dropped file (sorted by name, so 0001.tif comes before 0002.tif)
-// is hashed in the browser (SHA-256, crypto.subtle) and sent alone to
-// POST /api/items/:id/pages with its `sha256` field before the file, so the server refuses a
-// file damaged on the way (422, nothing kept). Network errors, 5xx and 422 are retried up to
-// 5 times with a growing pause; other refusals are shown with the server's reason.
-// NOTE: a retry sends the whole file again. A true resumable (chunked) upload needs a server
-// endpoint that accepts ranges of one file, which does not exist yet.
+// goes over tus (tus-js-client, loaded before this script as window.tus) to /api/uploads in
+// 8 MiB requests: after a dropped connection the upload continues from the bytes the server
+// kept, also after the page is reloaded (the upload's address is remembered in localStorage).
+// Files up to HASH_LIMIT are hashed first (SHA-256, crypto.subtle) and the server refuses a
+// file whose bytes differ (422, nothing kept). The finished upload is then added to the
+// document (POST /api/items/:id/pages, JSON), a step that is safe to repeat.
 // Processing: the page follows GET /api/items/:id/events (`event: progress`), redraws each
-// page's stages, thumbnail and failure reason, and offers "re-run" on a failed page.
+// page's stages, thumbnail and failure reason, offers "re-run" on a failed page, and moves
+// pages up and down (PUT /api/items/:id/page-order).
 const root = document.querySelector('[data-operator-item]');
 const messages = JSON.parse(document.getElementById('operator-messages').textContent);
 const itemId = root.dataset.itemId;
 const STAGES = ['validate', 'deskew', 'derivatives', 'ocr'];
-const MAX_RETRIES = 5;
+const CHUNK_BYTES = 8 * 1024 * 1024;
+// crypto.subtle.digest needs the whole file in memory: larger scans rely on tus offsets and TCP.
+const HASH_LIMIT = 512 * 1024 * 1024;
+const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000, 60000];
+const ADD_ATTEMPTS = 5;
 
 const fill = (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
 const element = (tag, className, text) => {
@@ -53,39 +58,85 @@ function updateOverall() {
 }
 
 async function sha256Hex(file) {
-  // crypto.subtle exists only in a secure context (https or localhost); elsewhere the file is
-  // sent without a checksum and the server computes its own.
-  if (!crypto?.subtle) return undefined;
+  // crypto.subtle exists only in a secure context (https or localhost).
+  if (!crypto?.subtle || file.size > HASH_LIMIT) return undefined;
   const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function send(entry, sha256) {
+const pause = (ms) => new Promise((resume) => setTimeout(resume, ms));
+
+/** The server's `{ error: { message } }` of a failed tus request, or the error's own text. */
+function tusErrorMessage(error) {
+  const body = error.originalResponse?.getBody();
+  try {
+    return JSON.parse(body).error.message;
+  } catch {
+    return body || error.message;
+  }
+}
+
+/** Sends the file over tus; resolves with the upload id, or `{ failure }` with a reason. */
+function sendResumable(entry, sha256) {
   return new Promise((resolve) => {
-    const form = new FormData();
-    if (sha256) form.append('sha256', sha256);
-    form.append('file', entry.file, entry.file.name);
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/api/items/${encodeURIComponent(itemId)}/pages`);
-    xhr.upload.addEventListener('progress', (event) => {
-      if (!event.lengthComputable) return;
-      entry.loaded = Math.min(entry.file.size, (event.loaded / event.total) * entry.file.size);
-      entry.bar.value = event.loaded / event.total;
-      updateOverall();
+    const metadata = { itemId, filename: entry.file.name, filetype: entry.file.type };
+    if (sha256) metadata.sha256 = sha256;
+    const upload = new window.tus.Upload(entry.file, {
+      endpoint: '/api/uploads',
+      chunkSize: CHUNK_BYTES,
+      retryDelays: RETRY_DELAYS_MS,
+      metadata,
+      fingerprint: (file) => Promise.resolve(['thu-vien-so', itemId, file.name, file.size, file.lastModified].join('/')),
+      removeFingerprintOnSuccess: true,
+      onProgress: (sent, total) => {
+        entry.loaded = (sent / total) * entry.file.size;
+        entry.bar.value = sent / total;
+        updateOverall();
+        if (entry.row.dataset.state !== 'uploading') setState(entry, 'uploading', fill('operator.item.uploading'));
+      },
+      onShouldRetry: (error, attempt) => {
+        const status = error.originalResponse?.getStatus() ?? 0;
+        const retry = !(status >= 400 && status < 500) || status === 409 || status === 423;
+        if (retry) {
+          const seconds = Math.round((RETRY_DELAYS_MS[attempt] ?? 0) / 1000);
+          setState(entry, 'retrying', fill('operator.item.retrying', { attempt: attempt + 1, max: RETRY_DELAYS_MS.length, seconds }));
+        }
+        return retry;
+      },
+      onError: (error) => resolve({ failure: tusErrorMessage(error) }),
+      onSuccess: () => resolve({ uploadId: upload.url.split('/').pop() }),
     });
-    xhr.addEventListener('load', () => {
-      let body = {};
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        // not JSON: keep the status alone
-      }
-      resolve({ status: xhr.status, body });
-    });
-    xhr.addEventListener('error', () => resolve({ status: 0, body: {} }));
-    xhr.addEventListener('timeout', () => resolve({ status: 0, body: {} }));
-    xhr.send(form);
+    upload.findPreviousUploads().then(
+      (previous) => {
+        if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
+        upload.start();
+      },
+      () => upload.start(),
+    );
   });
+}
+
+/** Adds the finished upload to the document; retried on network errors and 5xx (the step is idempotent). */
+async function addToDocument(uploadId, sha256) {
+  for (let attempt = 1; ; attempt += 1) {
+    let response;
+    try {
+      response = await fetch(`/api/items/${encodeURIComponent(itemId)}/pages`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ uploads: [sha256 ? { id: uploadId, sha256 } : { id: uploadId }] }),
+      });
+    } catch {
+      response = undefined;
+    }
+    if (response?.status === 202) return { status: 202 };
+    if (response && response.status < 500) {
+      const body = await response.json().catch(() => ({}));
+      return { status: response.status, message: body.error?.message ?? String(response.status) };
+    }
+    if (attempt >= ADD_ATTEMPTS) return { status: response?.status ?? 0, message: fill('operator.item.offline') };
+    await pause(1000 * 2 ** attempt);
+  }
 }
 
 function setState(entry, state, text) {
@@ -96,27 +147,30 @@ function setState(entry, state, text) {
 async function upload(entry) {
   setState(entry, 'hashing', fill('operator.item.hashing'));
   const sha256 = await sha256Hex(entry.file);
-  for (let attempt = 0; ; attempt += 1) {
+  // A 422 means the bytes the server received differ from the file: the upload was deleted, send it once more.
+  for (let attempt = 1; ; attempt += 1) {
     setState(entry, 'uploading', fill('operator.item.uploading'));
-    const { status, body } = await send(entry, sha256);
-    if (status === 202) {
+    const sent = await sendResumable(entry, sha256);
+    if (sent.failure) {
+      setState(entry, 'failed', fill('operator.item.uploadFailed', { reason: explain(sent.failure) }));
+      return false;
+    }
+    setState(entry, 'adding', fill('operator.item.adding'));
+    const added = await addToDocument(sent.uploadId, sha256);
+    if (added.status === 202) {
       entry.loaded = entry.file.size;
       entry.bar.value = 1;
       updateOverall();
       setState(entry, 'uploaded', fill('operator.item.uploaded'));
       return true;
     }
-    const retryable = status === 0 || status === 422 || status >= 500;
-    if (!retryable || attempt >= MAX_RETRIES) {
-      setState(entry, 'failed', fill('operator.item.uploadFailed', { reason: body.error?.message ? explain(body.error.message) : String(status || 'network') }));
+    if (added.status !== 422 || attempt >= 2) {
+      setState(entry, 'failed', fill('operator.item.uploadFailed', { reason: explain(added.message) }));
       return false;
     }
-    const seconds = 2 ** attempt;
-    setState(entry, 'retrying', fill('operator.item.retrying', { attempt: attempt + 1, max: MAX_RETRIES, seconds }));
     entry.loaded = 0;
     entry.bar.value = 0;
     updateOverall();
-    await new Promise((resume) => setTimeout(resume, seconds * 1000));
   }
 }
 
@@ -168,7 +222,8 @@ zone.addEventListener('drop', (event) => {
   addFiles(event.dataTransfer.files);
 });
 window.addEventListener('beforeunload', (event) => {
-  if (!queue.some((entry) => !entry.started || entry.row.dataset.state === 'uploading' || entry.row.dataset.state === 'retrying' || entry.row.dataset.state === 'hashing')) return;
+  const busy = ['hashing', 'uploading', 'retrying', 'adding'];
+  if (!queue.some((entry) => !entry.started || busy.includes(entry.row.dataset.state))) return;
   event.preventDefault();
   event.returnValue = messages['operator.item.leaveWarning'];
 });
@@ -192,7 +247,15 @@ function pageRow(page) {
     const thumb = element('img', 'operator-page__thumb');
     thumb.alt = fill('operator.item.thumbnail', { seq: page.seq });
     thumb.hidden = true;
-    row.append(thumb, element('span', 'operator-page__label'), element('ul', 'operator-stages'), element('p', 'operator-page__reason'));
+    const move = element('div', 'operator-page__move');
+    for (const [direction, offset] of [['up', -1], ['down', 1]]) {
+      const button = element('button', `operator-page__${direction}`, direction === 'up' ? '↑' : '↓');
+      button.type = 'button';
+      button.dataset.move = String(offset);
+      button.addEventListener('click', () => movePage(row.dataset.pageId, offset));
+      move.append(button);
+    }
+    row.append(thumb, element('span', 'operator-page__label'), element('ul', 'operator-stages'), element('p', 'operator-page__reason'), move);
   }
   return row;
 }
@@ -244,6 +307,15 @@ function draw(progress) {
   itemStatus.textContent = messages[`operator.status.${progress.status}`] ?? progress.status;
   viewLink.hidden = progress.status !== 'digitised';
   const rows = [...progress.pages].sort((a, b) => a.seq - b.seq).map(drawPage);
+  rows.forEach((row, index) => {
+    const seq = row.dataset.seq;
+    const up = row.querySelector('.operator-page__up');
+    const down = row.querySelector('.operator-page__down');
+    up.disabled = index === 0;
+    down.disabled = index === rows.length - 1;
+    up.setAttribute('aria-label', fill('operator.item.moveUp', { seq }));
+    down.setAttribute('aria-label', fill('operator.item.moveDown', { seq }));
+  });
   pageList.replaceChildren(...rows);
   const empty = root.querySelector('.operator-pages__empty');
   if (empty) empty.hidden = rows.length > 0;
@@ -254,6 +326,32 @@ async function post(url) {
   if (response.ok) return undefined;
   const body = await response.json().catch(() => ({}));
   return body.error?.message ?? String(response.status);
+}
+
+/** Moves a page one place up (-1) or down (+1) and redraws the pages in their new order. */
+async function movePage(pageId, offset) {
+  const order = [...pageList.querySelectorAll('.operator-page')].map((row) => row.dataset.pageId);
+  const from = order.indexOf(pageId);
+  const to = from + offset;
+  if (from < 0 || to < 0 || to >= order.length) return;
+  [order[from], order[to]] = [order[to], order[from]];
+  actionError.textContent = '';
+  for (const button of pageList.querySelectorAll('[data-move]')) button.disabled = true;
+  try {
+    const response = await fetch(`/api/items/${encodeURIComponent(itemId)}/page-order`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ pageIds: order }),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      actionError.textContent = fill('operator.item.moveFailed', { reason: explain(body.error?.message ?? response.status) });
+    }
+    const item = await fetch(`/api/items/${encodeURIComponent(itemId)}`);
+    if (item.ok) draw(await item.json());
+  } catch {
+    actionError.textContent = fill('operator.item.moveFailed', { reason: fill('operator.item.offline') });
+  }
 }
 
 async function reprocess(button, pageId, from) {

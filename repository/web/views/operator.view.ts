@@ -19,6 +19,10 @@ const SCRIPT_KEYS = [
   'operator.item.uploading',
   'operator.item.uploaded',
   'operator.item.retrying',
+  'operator.item.adding',
+  'operator.item.moveUp',
+  'operator.item.moveDown',
+  'operator.item.moveFailed',
   'operator.item.uploadFailed',
   'operator.item.leaveWarning',
   'operator.item.page',
@@ -156,7 +160,7 @@ export function operatorItemView(context: PageContext, input: OperatorItemInput)
   </section>
 </div>
 ${scriptMessages(context)}`;
-  return layoutView(context, { title: t('operator.item.title', { title: item.title }), main, scripts: ['operator-item.js'] });
+  return layoutView(context, { title: t('operator.item.title', { title: item.title }), main, scripts: ['vendor/tus.min.js', 'operator-item.js'] });
 }
 
 /** One page's row as the server first draws it; the script redraws it from the events. */
