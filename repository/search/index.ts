@@ -9,11 +9,15 @@ export {
 } from './search-catalogue.ts';
 export {
   parseSearchQuery,
+  problem as searchProblem,
+  SEARCH_PROBLEMS,
   MAX_LIMIT,
   MAX_OFFSET,
   MAX_QUERY_LENGTH,
   MAX_QUERY_TERMS,
   type ParsedSearchQuery,
+  type SearchProblem,
+  type SearchProblemDetails,
   type SearchQuery,
 } from './parse-search-query.ts';
 export { buildSnippet, escapeHtml, type SnippetOptions } from './build-snippet.ts';

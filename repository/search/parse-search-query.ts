@@ -43,6 +43,22 @@ export interface ParsedSearchQuery {
   offset: number;
 }
 
+/** Why a search was refused, for pages that explain it in the reader's language. */
+export const SEARCH_PROBLEMS = ['invalid-value', 'not-a-number', 'empty', 'too-long', 'no-letters', 'too-many-words', 'year-range'] as const;
+export type SearchProblem = (typeof SEARCH_PROBLEMS)[number];
+
+/** The `details` of a refused search: the parameter, the problem, and the limit it broke if any. */
+export interface SearchProblemDetails {
+  field: string;
+  problem: SearchProblem;
+  limit?: number;
+  [key: string]: unknown;
+}
+
+export function problem(field: string, kind: SearchProblem, limit?: number): SearchProblemDetails {
+  return limit === undefined ? { field, problem: kind } : { field, problem: kind, limit };
+}
+
 const year = z.int().min(-9999).max(9999);
 const schema = z.strictObject({
   q: z.string(),
@@ -67,27 +83,29 @@ export function parseSearchQuery(input: SearchQuery): ParsedSearchQuery {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const field = issue.path.join('.') || 'query';
-    throw new InvalidInputError(`Invalid search: ${field} ${issue.message}`, { details: { field } });
+    throw new InvalidInputError(`Invalid search: ${field} ${issue.message}`, { details: problem(field, 'invalid-value') });
   }
   const value = result.data;
   const q = value.q.normalize('NFC').trim();
   if (q === '') {
-    throw new InvalidInputError('The search is empty: give the words to find, e.g. q=thư viện', { details: { field: 'q' } });
+    throw new InvalidInputError('The search is empty: give the words to find, e.g. q=thư viện', { details: problem('q', 'empty') });
   }
   if ([...q].length > MAX_QUERY_LENGTH) {
     throw new InvalidInputError(`The search is longer than ${MAX_QUERY_LENGTH} characters: search for fewer words`, {
-      details: { field: 'q' },
+      details: problem('q', 'too-long', MAX_QUERY_LENGTH),
     });
   }
   const terms = [...new Set(foldText(q).split(/[^\p{L}\p{N}]+/u).filter((term) => term !== ''))];
   if (terms.length === 0) {
-    throw new InvalidInputError('The search has no letters or digits to look for', { details: { field: 'q' } });
+    throw new InvalidInputError('The search has no letters or digits to look for', { details: problem('q', 'no-letters') });
   }
   if (terms.length > MAX_QUERY_TERMS) {
-    throw new InvalidInputError(`The search has more than ${MAX_QUERY_TERMS} words: search for fewer`, { details: { field: 'q' } });
+    throw new InvalidInputError(`The search has more than ${MAX_QUERY_TERMS} words: search for fewer`, {
+      details: problem('q', 'too-many-words', MAX_QUERY_TERMS),
+    });
   }
   if (value.yearFrom !== undefined && value.yearTo !== undefined && value.yearFrom > value.yearTo) {
-    throw new InvalidInputError('Invalid search: the year range ends before it starts', { details: { field: 'yearTo' } });
+    throw new InvalidInputError('Invalid search: the year range ends before it starts', { details: problem('yearTo', 'year-range') });
   }
   return {
     q,

@@ -3,7 +3,7 @@ import { InvalidInputError, NotFoundError } from '../../storage/index.ts';
 import { translateDatabaseError } from '../database/database-errors.ts';
 import type { DatabaseSchema, StoredDublinCore } from '../database/schema.ts';
 import { newId } from '../database/validation.ts';
-import { parseCsv } from './parse-csv.ts';
+import { parseCsv, type CsvProblem } from './parse-csv.ts';
 
 /** Longest field values accepted (UTF-16 code units, after trimming and NFC), as the item repository. */
 export const HOLDINGS_FIELD_LIMITS = { identifier: 200, title: 2000, author: 500 } as const;
@@ -19,12 +19,24 @@ export interface HoldingsImportResult {
   /** Existing items whose catalogue fields were updated (only with `update`). */
   updated: number;
   /** Rows not applied though well-formed: the identifier exists already, or came earlier in the file. */
-  skipped: { line: number; identifier: string; reason: string }[];
-  /** Rows that could not be read or are invalid; they never stop the rest of the batch. */
-  errors: { line: number; reason: string }[];
+  skipped: { line: number; identifier: string; reason: string; code: HoldingsSkipCode }[];
+  /**
+   * Rows that could not be read or are invalid; they never stop the rest of the batch. `reason`
+   * says it in English, `problems` as codes with their values for pages in other languages.
+   */
+  errors: { line: number; reason: string; problems: HoldingsProblem[] }[];
   /** The collection's holdings count after the import. */
   holdingsCount: number;
 }
+
+export type HoldingsSkipCode = 'repeated-in-file' | 'already-registered';
+
+/** One thing wrong with a row: a CSV syntax problem (with the 1-based `column`) or a field's value. */
+export type HoldingsProblem =
+  | { code: CsvProblem; column: number }
+  | { code: 'identifier-empty' | 'title-empty' }
+  | { code: 'too-long'; field: 'identifier' | 'title' | 'author'; length: number; limit: number }
+  | { code: 'year-invalid'; value: string };
 
 interface HoldingRecord {
   line: number;
@@ -80,14 +92,16 @@ export async function importHoldings(
   const records: HoldingRecord[] = [];
   for (const row of rows.slice(rows.indexOf(header) + 1)) {
     if (row.kind === 'error') {
-      result.errors.push({ line: row.line, reason: row.reason });
+      result.errors.push({ line: row.line, reason: row.reason, problems: [{ code: row.problem, column: row.field }] });
       continue;
     }
     if (row.fields.every((field) => field.trim() === '')) continue;
     const cell = (index: number) => (index === -1 ? '' : (row.fields[index] ?? '').trim().normalize('NFC'));
     const record = { line: row.line, identifier: cell(columns.identifier), title: cell(columns.title), author: cell(columns.author), year: cell(columns.year) };
     const problems = recordProblems(record);
-    if (problems.length > 0) result.errors.push({ line: row.line, reason: problems.join('; ') });
+    if (problems.length > 0) {
+      result.errors.push({ line: row.line, reason: problems.map(([text]) => text).join('; '), problems: problems.map(([, coded]) => coded) });
+    }
     else records.push(record);
   }
 
@@ -103,13 +117,25 @@ export async function importHoldings(
       const toUpdate: HoldingRecord[] = [];
       for (const record of records) {
         if (seen.has(record.identifier)) {
-          result.skipped.push({ line: record.line, identifier: record.identifier, reason: 'repeats an identifier from an earlier row of this file' });
+          result.skipped.push({
+            line: record.line,
+            identifier: record.identifier,
+            reason: 'repeats an identifier from an earlier row of this file',
+            code: 'repeated-in-file',
+          });
           continue;
         }
         seen.add(record.identifier);
         if (!existing.has(record.identifier)) toInsert.push(record);
         else if (options.update === true) toUpdate.push(record);
-        else result.skipped.push({ line: record.line, identifier: record.identifier, reason: 'already registered in this collection (send ?update=true to update it)' });
+        else {
+          result.skipped.push({
+            line: record.line,
+            identifier: record.identifier,
+            reason: 'already registered in this collection (send ?update=true to update it)',
+            code: 'already-registered',
+          });
+        }
       }
 
       for (let start = 0; start < toInsert.length; start += BATCH) {
@@ -157,16 +183,19 @@ export async function importHoldings(
   }
 }
 
-function recordProblems(record: HoldingRecord): string[] {
-  const problems: string[] = [];
-  if (record.identifier === '') problems.push('identifier is empty: every record needs its call number');
-  if (record.title === '') problems.push('title is empty');
+/** What is wrong with a row: each problem in English and as a code. */
+function recordProblems(record: HoldingRecord): [string, HoldingsProblem][] {
+  const problems: [string, HoldingsProblem][] = [];
+  if (record.identifier === '') problems.push(['identifier is empty: every record needs its call number', { code: 'identifier-empty' }]);
+  if (record.title === '') problems.push(['title is empty', { code: 'title-empty' }]);
   for (const field of ['identifier', 'title', 'author'] as const) {
     const limit = HOLDINGS_FIELD_LIMITS[field];
-    if (record[field].length > limit) problems.push(`${field} is ${record[field].length} characters long; at most ${limit} are allowed`);
+    const length = record[field].length;
+    if (length > limit) problems.push([`${field} is ${length} characters long; at most ${limit} are allowed`, { code: 'too-long', field, length, limit }]);
   }
   if (record.year !== '' && (!YEAR.test(record.year) || Number(record.year) === 0)) {
-    problems.push(`year "${record.year.slice(0, 20)}" is not a year: write 1 to 4 digits, e.g. 1925, or leave it empty`);
+    const value = record.year.slice(0, 20);
+    problems.push([`year "${value}" is not a year: write 1 to 4 digits, e.g. 1925, or leave it empty`, { code: 'year-invalid', value }]);
   }
   return problems;
 }

@@ -21,8 +21,15 @@ export {
   type DigitisedPerDayOptions,
 } from './digitised-per-day.ts';
 export { progressReportCsv, PROGRESS_CSV_COLUMNS, UTF8_BOM } from './progress-report-csv.ts';
-export { importHoldings, HOLDINGS_FIELD_LIMITS, type HoldingsImportOptions, type HoldingsImportResult } from './import-holdings.ts';
-export { parseCsv, type CsvRow } from './parse-csv.ts';
+export {
+  importHoldings,
+  HOLDINGS_FIELD_LIMITS,
+  type HoldingsImportOptions,
+  type HoldingsImportResult,
+  type HoldingsProblem,
+  type HoldingsSkipCode,
+} from './import-holdings.ts';
+export { parseCsv, type CsvProblem, type CsvRow } from './parse-csv.ts';
 export { formatCsv } from './format-csv.ts';
 export { reportingDay, REPORTING_UTC_OFFSET_HOURS } from './reporting-day.ts';
 export { statsRoutes, type StatsRoutesDependencies } from '../http/stats.routes.ts';

@@ -3,7 +3,12 @@
  * `line` is the 1-based physical line the record starts on (a quoted field may span lines),
  * so an operator can find it in a spreadsheet or editor.
  */
-export type CsvRow = { kind: 'record'; line: number; fields: string[] } | { kind: 'error'; line: number; reason: string };
+export type CsvRow =
+  | { kind: 'record'; line: number; fields: string[] }
+  | { kind: 'error'; line: number; reason: string; problem: CsvProblem; field: number };
+
+/** Why a record could not be read. */
+export type CsvProblem = 'unclosed-quote' | 'text-after-quote' | 'quote-in-field';
 
 /**
  * Parses CSV as RFC 4180 describes it (https://www.rfc-editor.org/rfc/rfc4180#section-2):
@@ -35,7 +40,7 @@ export function parseCsv(text: string): CsvRow[] {
   while (i < length) {
     const start = line;
     const fields: string[] = [];
-    let error: string | undefined;
+    let error: { reason: string; problem: CsvProblem; field: number } | undefined;
     for (;;) {
       let field = '';
       if (text[i] === '"') {
@@ -58,11 +63,11 @@ export function parseCsv(text: string): CsvRow[] {
           i += 1;
         }
         if (!closed) {
-          error = `field ${fields.length + 1}: a quoted field is never closed: add the closing double quote`;
+          error = csvError('unclosed-quote', fields.length + 1, 'a quoted field is never closed: add the closing double quote');
           break;
         }
         if (i < length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          error = `field ${fields.length + 1}: text after a closing double quote: enclose the whole field in quotes`;
+          error = csvError('text-after-quote', fields.length + 1, 'text after a closing double quote: enclose the whole field in quotes');
           break;
         }
       } else {
@@ -70,7 +75,7 @@ export function parseCsv(text: string): CsvRow[] {
         while (i < length && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') i += 1;
         field = text.slice(from, i);
         if (field.includes('"')) {
-          error = `field ${fields.length + 1}: a double quote inside an unquoted field: enclose the field in quotes and double the quote ("")`;
+          error = csvError('quote-in-field', fields.length + 1, 'a double quote inside an unquoted field: enclose the field in quotes and double the quote ("")');
           break;
         }
       }
@@ -87,11 +92,15 @@ export function parseCsv(text: string): CsvRow[] {
       break;
     }
     if (error !== undefined) {
-      rows.push({ kind: 'error', line: start, reason: error });
+      rows.push({ kind: 'error', line: start, ...error });
       skipLine();
     } else {
       rows.push({ kind: 'record', line: start, fields });
     }
   }
   return rows;
+}
+
+function csvError(problem: CsvProblem, field: number, explanation: string) {
+  return { reason: `field ${field}: ${explanation}`, problem, field };
 }

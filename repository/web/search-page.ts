@@ -4,6 +4,7 @@ import { InvalidInputError, isAppError } from '../../storage/index.ts';
 import { ANONYMOUS } from '../access/access-decision.ts';
 import type { CollectionCategory } from '../database/domain.types.ts';
 import type { DatabaseSchema } from '../database/schema.ts';
+import { problem as searchProblem, SEARCH_PROBLEMS, type SearchProblemDetails } from '../search/parse-search-query.ts';
 import { searchCatalogue, type SearchResponse } from '../search/search-catalogue.ts';
 
 /** Results per page of `/tim-kiem`. */
@@ -18,7 +19,7 @@ export type SearchParameters = Partial<Record<SearchParameter, string>>;
 export type SearchOutcome =
   | { type: 'form'; parameters: SearchParameters }
   | { type: 'results'; parameters: SearchParameters; page: number; response: SearchResponse }
-  | { type: 'invalid'; parameters: SearchParameters; message: string };
+  | { type: 'invalid'; parameters: SearchParameters; message: string; problem?: SearchProblemDetails };
 
 /**
  * Runs the search of a `/tim-kiem` request for an anonymous reader (only public items, see
@@ -30,7 +31,9 @@ export async function runSearchPage(db: Kysely<DatabaseSchema>, req: Request): P
   if ((parameters.q ?? '').trim() === '') return { type: 'form', parameters };
   try {
     const page = whole('trang', parameters.trang, 1) ?? 1;
-    if (page < 1) throw new InvalidInputError(`The page 'trang' must be 1 or more, not '${parameters.trang}'`);
+    if (page < 1) {
+      throw new InvalidInputError(`The page 'trang' must be 1 or more, not '${parameters.trang}'`, { details: searchProblem('trang', 'not-a-number') });
+    }
     const response = await searchCatalogue(
       db,
       {
@@ -48,9 +51,17 @@ export async function runSearchPage(db: Kysely<DatabaseSchema>, req: Request): P
     );
     return { type: 'results', parameters, page, response };
   } catch (error) {
-    if (isAppError(error) && error.code === 'INVALID_INPUT') return { type: 'invalid', parameters, message: error.message };
+    if (isAppError(error) && error.code === 'INVALID_INPUT') {
+      return { type: 'invalid', parameters, message: error.message, problem: searchProblemOf(error.details) };
+    }
     throw error;
   }
+}
+
+function searchProblemOf(details: Record<string, unknown>): SearchProblemDetails | undefined {
+  const { field, problem } = details;
+  if (typeof field !== 'string' || !(SEARCH_PROBLEMS as readonly unknown[]).includes(problem)) return undefined;
+  return details as SearchProblemDetails;
 }
 
 /** Known parameters, first value only when repeated; empty values count as absent. */
@@ -69,7 +80,9 @@ function whole(name: string, value: string | undefined, min?: number): number | 
   if (value === undefined) return undefined;
   const pattern = min === undefined ? /^-?\d{1,4}$/u : /^\d{1,6}$/u;
   if (!pattern.test(value.trim())) {
-    throw new InvalidInputError(`The search parameter '${name}' must be a whole number, not '${value}'`, { details: { field: name } });
+    throw new InvalidInputError(`The search parameter '${name}' must be a whole number, not '${value}'`, {
+      details: searchProblem(name, 'not-a-number'),
+    });
   }
   return Number(value.trim());
 }

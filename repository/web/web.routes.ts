@@ -1,14 +1,14 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type Request } from 'express';
 import { isAppError } from '../../storage/index.ts';
 import { ANONYMOUS, canSeeContent } from '../access/access-decision.ts';
 import type { Database } from '../database/database.port.ts';
-import { ACCESS_LEVELS, type Collection, type Library, type Paged } from '../database/domain.types.ts';
+import { ACCESS_LEVELS, type Collection, type Library } from '../database/domain.types.ts';
 import { createRepositories } from '../database/repositories.ts';
 import { CatalogueRepository } from './catalogue.repository.ts';
-import type { SafeHtml } from './html.ts';
 import { pageContext } from './page-context.ts';
+import { listEvery, orNotFound, sendPage } from './page-response.ts';
 import { accessNoticeView } from './views/access-notice.view.ts';
 import { collectionView } from './views/collection.view.ts';
 import { documentView } from './views/document.view.ts';
@@ -69,7 +69,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
         .filter((collection) => collection.libraryId === library.id)
         .map((collection) => ({ collection, counts: counts.get(collection.id) ?? { registered: 0, digitised: 0 } })),
     }));
-    send(res, 200, homeView(context, view));
+    sendPage(res, 200, homeView(context, view));
   });
 
   router.get('/bo-suu-tap/:collectionId', async (req, res) => {
@@ -80,7 +80,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
       const library = await repositories().libraries.getById(collection.libraryId);
       return { collection, library };
     });
-    if (page === undefined || found === undefined) return send(res, 404, notFoundView(context));
+    if (page === undefined || found === undefined) return sendPage(res, 404, notFoundView(context));
     const { rows, total } = await catalogue().digitisedItems(
       found.collection.id,
       visibleLevels,
@@ -88,26 +88,26 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
       (page - 1) * BROWSE_PAGE_SIZE,
     );
     const pageCount = Math.max(1, Math.ceil(total / BROWSE_PAGE_SIZE));
-    if (page > pageCount) return send(res, 404, notFoundView(context));
-    send(res, 200, collectionView(context, { ...found, entries: rows, total, page, pageCount }));
+    if (page > pageCount) return sendPage(res, 404, notFoundView(context));
+    sendPage(res, 200, collectionView(context, { ...found, entries: rows, total, page, pageCount }));
   });
 
   router.get('/tai-lieu/:itemId', async (req, res) => {
     const context = pageContext(req, res);
     const item = await orNotFound(() => repositories().items.getById(req.params.itemId));
-    if (item === undefined) return send(res, 404, notFoundView(context));
+    if (item === undefined) return sendPage(res, 404, notFoundView(context));
     const level = item.effectiveAccessLevel;
-    if (level !== 'public' && !canSeeContent(level, ANONYMOUS)) return send(res, 403, accessNoticeView(context, level));
+    if (level !== 'public' && !canSeeContent(level, ANONYMOUS)) return sendPage(res, 403, accessNoticeView(context, level));
     const collection = await repositories().collections.getById(item.collectionId);
     const library = await repositories().libraries.getById(collection.libraryId);
     const manifestUrl = `${deps.publicBaseUrl}/iiif/manifest/${encodeURIComponent(item.id)}`;
-    send(res, 200, documentView(context, { library, collection, item, manifestUrl }));
+    sendPage(res, 200, documentView(context, { library, collection, item, manifestUrl }));
   });
 
   router.get('/tim-kiem', async (req, res) => {
     const context = pageContext(req, res);
     const outcome = await runSearchPage(deps.database.db, req);
-    send(res, outcome.type === 'invalid' ? 400 : 200, searchView(context, outcome));
+    sendPage(res, outcome.type === 'invalid' ? 400 : 200, searchView(context, outcome));
   });
 
   // Administration (design §1). No login exists yet: issue 7 will protect /quan-tri.
@@ -119,10 +119,10 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
       try {
         data = await loadAdminPage(deps.database.db, req, clock, charts);
       } catch (error) {
-        if (isAppError(error) && error.code === 'INVALID_INPUT') return send(res, 400, invalidRequestView(context, error.message));
+        if (isAppError(error) && error.code === 'INVALID_INPUT') return sendPage(res, 400, invalidRequestView(context, error.message));
         throw error;
       }
-      send(res, 200, charts ? adminView(context, data) : adminReportView(context, data));
+      sendPage(res, 200, charts ? adminView(context, data) : adminReportView(context, data));
     });
   }
 
@@ -137,7 +137,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
   };
 
   router.get('/bien-muc/tai-lieu-moi', async (req, res) => {
-    send(res, 200, registerView(pageContext(req, res), await collectionChoices()));
+    sendPage(res, 200, registerView(pageContext(req, res), await collectionChoices()));
   });
 
   /** `?bo-suu-tap=&ky-hieu=`: to the document's operator page, or the form again saying none was found. */
@@ -147,7 +147,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     const identifier = typeof req.query['ky-hieu'] === 'string' ? req.query['ky-hieu'].trim() : '';
     const item = identifier === '' ? undefined : await orNotFound(() => repositories().items.getByIdentifier(collectionId, identifier));
     if (item !== undefined) return res.redirect(303, `/bien-muc/tai-lieu/${encodeURIComponent(item.id)}`);
-    send(res, 404, registerView(context, await collectionChoices(), { collectionId, identifier }));
+    sendPage(res, 404, registerView(context, await collectionChoices(), { collectionId, identifier }));
   });
 
   router.get('/bien-muc/tai-lieu/:itemId', async (req, res) => {
@@ -159,15 +159,11 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
       const pages = await repositories().pages.listByItem(item.id);
       return { item, collection, library, pages };
     });
-    if (found === undefined) return send(res, 404, notFoundView(context));
-    send(res, 200, operatorItemView(context, found));
+    if (found === undefined) return sendPage(res, 404, notFoundView(context));
+    sendPage(res, 200, operatorItemView(context, found));
   });
 
   return router;
-}
-
-function send(res: Response, status: number, page: SafeHtml): void {
-  res.status(status).set('Cache-Control', 'no-cache').type('html').send(page.value);
 }
 
 /** `?trang=N`: absent → 1; a positive integer → N; anything else → undefined (a 404 page). */
@@ -175,24 +171,4 @@ function parsePage(value: Request['query'][string]): number | undefined {
   if (value === undefined) return 1;
   if (typeof value !== 'string' || !/^[1-9]\d{0,5}$/.test(value)) return undefined;
   return Number(value);
-}
-
-/** The lookup's result, or undefined when it reports the record missing (or its id malformed). */
-async function orNotFound<T>(lookup: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await lookup();
-  } catch (error) {
-    if (isAppError(error) && (error.code === 'NOT_FOUND' || error.code === 'INVALID_INPUT')) return undefined;
-    throw error;
-  }
-}
-
-/** Every row of an offset-paged listing (the repositories return at most 1000 at once). */
-async function listEvery<T>(fetch: (limit: number, offset: number) => Promise<Paged<T>>): Promise<T[]> {
-  const rows: T[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const batch = await fetch(1000, offset);
-    rows.push(...batch.rows);
-    if (batch.rows.length < 1000 || rows.length >= batch.total) return rows;
-  }
 }

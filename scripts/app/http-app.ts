@@ -24,6 +24,7 @@ import {
   holdingsImportRoutes,
   itemRoutes,
   notFoundHandler,
+  recordRoutes,
   ResumableUploads,
   siteSearchRoutes,
   statsRoutes,
@@ -83,6 +84,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     searchRoutes({ database: services.database, store: services.store, publicBaseUrl: config.publicBaseUrl }),
     viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
     webRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
+    recordRoutes({ database: services.database }),
     imageRoutes({
       resolveSource: imageSources(config, services),
       baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl),

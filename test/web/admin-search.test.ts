@@ -16,6 +16,7 @@ import {
 import { siteSearchRoutes } from '../../repository/search/index.ts';
 import { holdingsImportRoutes, PROGRESS_CSV_COLUMNS, statsRoutes } from '../../repository/stats/index.ts';
 import { webRoutes } from '../../repository/web/index.ts';
+import { escapeHtml } from '../../repository/web/html.ts';
 
 interface Fixture {
   database: Database;
@@ -190,11 +191,21 @@ test('an empty query shows the form only; an invalid one the message with 400', 
   t.is(empty.status, 200);
   t.true(empty.body.includes('id="site-search-q"'));
   t.false(empty.body.includes('data-total'));
-  for (const path of ['/tim-kiem?q=%21%21%21', '/tim-kiem?q=thu&category=nope', '/tim-kiem?q=thu&trang=x']) {
+  const cases = [
+    ['/tim-kiem?q=%21%21%21', 'Từ cần tìm không có chữ hay số nào.'],
+    ['/tim-kiem?q=thu&category=nope', 'Giá trị của “loại tài liệu” không hợp lệ.'],
+    ['/tim-kiem?q=thu&trang=x', '“trang” phải là một số nguyên.'],
+    ['/tim-kiem?q=thu&from=1950&to=1900', 'Năm kết thúc đứng trước năm bắt đầu.'],
+    ['/tim-kiem?q=thu&from=1950&to=1900&lang=en', 'The end year comes before the start year.'],
+  ] as const;
+  for (const [path, reason] of cases) {
     const invalid = await get(path);
     t.is(invalid.status, 400, path);
-    t.regex(invalid.body, /<html lang="vi">/, path);
     t.true(invalid.body.includes('role="alert"'), path);
+    t.true(invalid.body.includes(escapeHtml(reason)), `${path}: ${reason}`);
+    if (path.endsWith('lang=en')) continue;
+    t.regex(invalid.body, /<html lang="vi">/, path);
     t.true(invalid.body.includes('Không thể tìm với yêu cầu này'), path);
+    t.false(invalid.body.includes('lang="en"><'), `${path}: no English-only explanation`);
   }
 });

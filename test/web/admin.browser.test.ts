@@ -78,8 +78,9 @@ test('an administrator imports a holdings CSV on /quan-tri and sees the percenta
     await result.waitFor();
     const text = await result.innerText();
     t.regex(text, /^Đã nhập 2, cập nhật 0, bỏ qua 1, lỗi 1\. Vốn tài liệu: 4\./);
-    t.regex(text, /Bỏ qua dòng 2 \(ĐC-2\)/);
-    t.regex(text, /Lỗi dòng 5/);
+    t.regex(text, /Bỏ qua dòng 2 \(ĐC-2\): tài liệu đã được đăng ký trong bộ sưu tập này/);
+    t.regex(text, /Lỗi dòng 5: thiếu nhan đề/);
+    t.notRegex(text, /already|empty/, 'the reasons are in Vietnamese, not the API’s English');
     // 1 digitised of 4 held now.
     t.is(await row.getAttribute('data-percent'), '25');
     t.is(await row.locator('.percent').innerText(), '25%');

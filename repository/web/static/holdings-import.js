@@ -25,8 +25,17 @@ function showLines(output, lines) {
   }
 }
 
+/** A row's problems in the page language from their codes; the server's English text for an unknown code. */
+function explainProblems(explained, row) {
+  if (!Array.isArray(row.problems) || row.problems.some((problem) => !(`problem.${problem.code}` in explained))) return row.reason;
+  return row.problems
+    .map((problem) => fill(explained[`problem.${problem.code}`], { ...problem, field: explained[`field.${problem.field}`] ?? problem.field }))
+    .join('; ');
+}
+
 function showResult(form, result) {
   const { dataset } = form;
+  const explained = JSON.parse(dataset.msgProblems);
   const output = form.querySelector('.holdings-import__result');
   const format = new Intl.NumberFormat(document.documentElement.lang === 'vi' ? 'vi-VN' : 'en-GB');
   const lines = [
@@ -37,8 +46,8 @@ function showResult(form, result) {
       errors: format.format(result.errors.length),
       holdings: format.format(result.holdingsCount),
     }),
-    ...result.skipped.map((row) => fill(dataset.msgSkipped, row)),
-    ...result.errors.map((row) => fill(dataset.msgError, row)),
+    ...result.skipped.map((row) => fill(dataset.msgSkipped, { ...row, reason: explained[`skip.${row.code}`] ?? row.reason })),
+    ...result.errors.map((row) => fill(dataset.msgError, { ...row, reason: explainProblems(explained, row) })),
   ];
   output.dataset.imported = String(result.imported);
   showLines(output, lines);

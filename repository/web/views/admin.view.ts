@@ -1,3 +1,4 @@
+import type { MessageKey } from '../i18n/vi.ts';
 import type { CollectionProgress, LibraryProgress, ProgressFigures, ProgressStatistics } from '../../stats/progress-statistics.ts';
 import { numberFormat, type NumberFormat } from '../format-number.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -54,7 +55,13 @@ function figuresCells(context: PageContext, format: NumberFormat, f: ProgressFig
     <td class="num">${format.number(f.failuresWaiting)}</td>`;
 }
 
-function libraryTable(context: PageContext, format: NumberFormat, library: LibraryProgress): SafeHtml {
+/** The dashboard's link to a collection's form (not on the printed report). */
+function editCollectionLink(context: PageContext, collection: CollectionProgress): SafeHtml {
+  const { t } = context;
+  return html` <a class="edit-link no-print" href="/quan-tri/bo-suu-tap/${encodeURIComponent(collection.id)}" aria-label="${t('records.editCollectionLabel', { title: collection.title })}">${t('records.edit')}</a>`;
+}
+
+function libraryTable(context: PageContext, format: NumberFormat, library: LibraryProgress, editable: boolean): SafeHtml {
   const { t } = context;
   return html`<div class="table-scroll"><table class="progress-table">
   <caption class="visually-hidden">${library.name}</caption>
@@ -67,7 +74,7 @@ function libraryTable(context: PageContext, format: NumberFormat, library: Libra
   <tbody>
     ${library.collections.map(
       (collection) => html`<tr ${dataAttributes('collection', collection.id, collection)}>
-      <th scope="row"><a href="/bo-suu-tap/${encodeURIComponent(collection.id)}">${collection.title}</a><br><small>${t(`category.${collection.category}`)}</small></th>
+      <th scope="row"><a href="/bo-suu-tap/${encodeURIComponent(collection.id)}">${collection.title}</a><br><small>${t(`category.${collection.category}`)}</small>${editable ? editCollectionLink(context, collection) : ''}</th>
       ${figuresCells(context, format, collection)}
     </tr>`,
     )}
@@ -79,13 +86,34 @@ function libraryTable(context: PageContext, format: NumberFormat, library: Libra
 </table></div>`;
 }
 
+/** The import's problem and skip codes (and field names) in the page language, for the script to explain each row. */
+function importProblemMessages({ t }: PageContext): Record<string, string> {
+  return Object.fromEntries(IMPORT_PROBLEM_KEYS.map((key) => [key.slice('admin.import.'.length), t(key)]));
+}
+
+const IMPORT_PROBLEM_KEYS = [
+  'admin.import.problem.unclosed-quote',
+  'admin.import.problem.text-after-quote',
+  'admin.import.problem.quote-in-field',
+  'admin.import.problem.identifier-empty',
+  'admin.import.problem.title-empty',
+  'admin.import.problem.too-long',
+  'admin.import.problem.year-invalid',
+  'admin.import.skip.repeated-in-file',
+  'admin.import.skip.already-registered',
+  'admin.import.field.identifier',
+  'admin.import.field.title',
+  'admin.import.field.author',
+] as const satisfies readonly MessageKey[];
+
 function importForm(context: PageContext, collection: CollectionProgress): SafeHtml {
   const { t } = context;
   const id = encodeURIComponent(collection.id);
   const inputId = `holdings-file-${collection.id}`;
   return html`<form class="holdings-import" data-holdings-import data-collection-id="${collection.id}" action="/api/collections/${id}/holdings" method="post" enctype="multipart/form-data"
     data-msg-sending="${t('admin.import.sending')}" data-msg-result="${t('admin.import.result')}" data-msg-skipped="${t('admin.import.skippedLine')}"
-    data-msg-error="${t('admin.import.errorLine')}" data-msg-failed="${t('admin.import.failed')}" data-msg-choose="${t('admin.import.choose')}">
+    data-msg-error="${t('admin.import.errorLine')}" data-msg-failed="${t('admin.import.failed')}" data-msg-choose="${t('admin.import.choose')}"
+    data-msg-problems="${JSON.stringify(importProblemMessages(context))}">
     <label for="${inputId}">${t('admin.import.label', { title: collection.title })}</label>
     <div class="holdings-import__row">
       <input id="${inputId}" name="file" type="file" accept=".csv,text/csv" required>
@@ -93,6 +121,16 @@ function importForm(context: PageContext, collection: CollectionProgress): SafeH
     </div>
     <div class="holdings-import__result" role="status" aria-live="polite"></div>
   </form>`;
+}
+
+/** A library's links to its own form and to a new collection in it. */
+function libraryActions(context: PageContext, library: LibraryProgress): SafeHtml {
+  const { t } = context;
+  const id = encodeURIComponent(library.id);
+  return html`<p class="admin-library__actions no-print">
+    <a href="/quan-tri/thu-vien/${id}" aria-label="${t('records.editLibraryLabel', { name: library.name })}">${t('records.editLibrary')}</a>
+    <a href="/quan-tri/bo-suu-tap/moi?thu-vien=${id}" aria-label="${t('records.addCollectionLabel', { name: library.name })}">${t('records.addCollection')}</a>
+  </p>`;
 }
 
 /** `GET /quan-tri`: progress per library and collection, burn-up charts, CSV and report links, holdings import. */
@@ -107,12 +145,15 @@ export function adminView(context: PageContext, input: AdminPage): SafeHtml {
 <p class="admin-actions">
   <a class="button" href="/api/reports/progress.csv?${dateQuery}" download>${t('admin.csv')}</a>
   <a class="button button--secondary" href="/quan-tri/bao-cao?${dateQuery}">${t('admin.print')}</a>
+  <a class="button button--secondary" href="/quan-tri/thu-vien/moi">${t('records.addLibrary')}</a>
+  <a class="button button--secondary" href="/quan-tri/bo-suu-tap/moi">${t('records.addCollection')}</a>
 </p>
 ${statistics.libraries.length === 0 ? html`<p>${t('home.empty')}</p>` : ''}
 ${statistics.libraries.map(
   (library) => html`<section class="admin-library" aria-labelledby="library-${library.id}">
   <h2 id="library-${library.id}">${library.name} <span class="library__province">${library.province}</span></h2>
-  ${library.collections.length === 0 ? html`<p>${t('home.noCollections')}</p>` : libraryTable(context, format, library)}
+  ${libraryActions(context, library)}
+  ${library.collections.length === 0 ? html`<p>${t('home.noCollections')}</p>` : libraryTable(context, format, library, true)}
   ${library.collections.length === 0 ? '' : html`<div class="admin-cards">
     ${library.collections.map((collection) => {
       const chart = input.charts?.get(collection.id);
@@ -141,7 +182,7 @@ export function adminReportView(context: PageContext, input: AdminPage): SafeHtm
 ${statistics.libraries.map(
   (library) => html`<section class="admin-library">
   <h2>${library.name} <span class="library__province">${library.province}</span></h2>
-  ${library.collections.length === 0 ? html`<p>${t('home.noCollections')}</p>` : libraryTable(context, format, library)}
+  ${library.collections.length === 0 ? html`<p>${t('home.noCollections')}</p>` : libraryTable(context, format, library, false)}
 </section>`,
 )}
 </div>`;

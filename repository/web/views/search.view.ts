@@ -34,7 +34,7 @@ export function searchView(context: PageContext, outcome: SearchOutcome): SafeHt
 </form>`;
   let body: SafeHtml = html``;
   if (outcome.type === 'invalid') {
-    body = html`<div class="notice notice--error" role="alert"><p><strong>${t('sitesearch.invalid')}</strong></p><p lang="en">${outcome.message}</p></div>`;
+    body = html`<div class="notice notice--error" role="alert"><p><strong>${t('sitesearch.invalid')}</strong></p><p>${explainProblem(context, outcome)}</p></div>`;
   } else if (outcome.type === 'results') {
     const { response, page } = outcome;
     const pageCount = Math.max(1, Math.ceil(response.total / SEARCH_PAGE_SIZE));
@@ -145,4 +145,29 @@ function activeFilters(context: PageContext, parameters: SearchParameters, facet
   <ul>${active.map(
     (filter) => html`<li><a class="chip" href="${searchHref(parameters, filter.remove)}" aria-label="${t('sitesearch.remove', { label: filter.text })}">${filter.text} <span aria-hidden="true">×</span></a></li>`,
   )}</ul></div>`;
+}
+
+/** The search form's name of a parameter, whichever layer (page or search) refused it. */
+const FIELD_KEYS: Record<string, MessageKey> = {
+  q: 'sitesearch.field.q',
+  library: 'sitesearch.field.library',
+  libraryId: 'sitesearch.field.library',
+  collection: 'sitesearch.field.collection',
+  collectionId: 'sitesearch.field.collection',
+  category: 'sitesearch.field.category',
+  script: 'sitesearch.field.script',
+  from: 'sitesearch.field.from',
+  yearFrom: 'sitesearch.field.from',
+  to: 'sitesearch.field.to',
+  yearTo: 'sitesearch.field.to',
+  trang: 'sitesearch.field.page',
+};
+
+/** Why the search was refused, in the reader's language; the server's own text when the reason is not a known one. */
+function explainProblem({ t }: PageContext, outcome: Extract<SearchOutcome, { type: 'invalid' }>): SafeHtml | string {
+  const found = outcome.problem;
+  if (found === undefined) return html`<span lang="en">${outcome.message}</span>`;
+  const key = FIELD_KEYS[found.field];
+  const field = key === undefined ? found.field : t(key);
+  return t(`sitesearch.problem.${found.problem}`, { field, limit: found.limit ?? '' });
 }

@@ -33,6 +33,10 @@ test('broken quoting is an error row for that record only; reading resumes on th
   t.regex((rows[1] as { reason: string }).reason, /field 1: a double quote inside an unquoted field/);
   t.regex((rows[2] as { reason: string }).reason, /text after a closing double quote/);
   t.regex((rows[4] as { reason: string }).reason, /never closed/);
+  t.deepEqual(
+    rows.flatMap((row) => (row.kind === 'error' ? [[row.problem, row.field]] : [])),
+    [['quote-in-field', 1], ['text-after-quote', 1], ['unclosed-quote', 1]],
+  );
 });
 
 test('formatCsv and parseCsv are inverses', (t) => {

@@ -419,6 +419,7 @@ export function runStatsContract(test: TestFn, target: StatsTarget): void {
     ]);
     t.regex(skipped.body.skipped[0]!.reason, /already registered/);
     t.regex(skipped.body.skipped[1]!.reason, /earlier row/);
+    t.deepEqual(skipped.body.skipped.map((row) => row.code), ['already-registered', 'repeated-in-file']);
     t.is(skipped.body.imported, 1);
     t.is((await repos.items.getByIdentifier(col.id, 'X-1')).title, 'Cũ');
 
@@ -454,6 +455,17 @@ export function runStatsContract(test: TestFn, target: StatsTarget): void {
     t.regex(body.errors[2]!.reason, /year/);
     t.regex(body.errors[3]!.reason, /title is 2001 characters long/);
     t.regex(body.errors[4]!.reason, /double quote/);
+    t.deepEqual(
+      body.errors.map((error) => error.problems),
+      [
+        [{ code: 'identifier-empty' }],
+        [{ code: 'title-empty' }],
+        [{ code: 'year-invalid', value: 'khoảng 1920' }],
+        [{ code: 'too-long', field: 'title', length: 2001, limit: 2000 }],
+        [{ code: 'quote-in-field', column: 2 }],
+      ],
+      'each problem also comes as a code a page can put in the reader’s language',
+    );
     t.deepEqual(
       (await repos.items.list({ collectionId: col.id })).rows.map((i) => i.identifier).sort(),
       ['OK-1', 'OK-2'],
