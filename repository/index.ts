@@ -58,4 +58,4 @@ export { ANONYMOUS, assertCanSeeContent, canSeeContent, type Viewer } from './ac
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';
-export { recordRoutes, webRoutes } from './web/index.ts';
+export { pageNotFound, recordRoutes, webRoutes } from './web/index.ts';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import express, { Router, type Request } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import { isAppError } from '../../storage/index.ts';
 import { ANONYMOUS, canSeeContent } from '../access/access-decision.ts';
 import type { Database } from '../database/database.port.ts';
@@ -165,6 +165,17 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
 
   return router;
 }
+
+/**
+ * The 404 page for a browser that asked for a page nobody serves (mount it last, before the
+ * API's JSON 404): readers who mistype an address get a page in their language, API clients
+ * and IIIF viewers keep the JSON answer.
+ */
+export const pageNotFound: RequestHandler = (req, res, next) => {
+  const api = /^\/(api|iiif)(\/|$)/.test(req.path);
+  if (api || !['GET', 'HEAD'].includes(req.method) || req.accepts(['json', 'html']) !== 'html') return next();
+  sendPage(res, 404, notFoundView(pageContext(req, res)));
+};
 
 /** `?trang=N`: absent → 1; a positive integer → N; anything else → undefined (a 404 page). */
 function parsePage(value: Request['query'][string]): number | undefined {

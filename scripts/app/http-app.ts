@@ -24,6 +24,7 @@ import {
   holdingsImportRoutes,
   itemRoutes,
   notFoundHandler,
+  pageNotFound,
   recordRoutes,
   ResumableUploads,
   siteSearchRoutes,
@@ -92,7 +93,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       logger: logger.child({ component: 'iiif-image' }),
     }),
   );
-  app.use(notFoundHandler);
+  app.use(pageNotFound, notFoundHandler);
   app.use(errorHandler(logger));
   return app;
 }

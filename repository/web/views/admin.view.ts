@@ -40,19 +40,20 @@ function paceView(context: PageContext, format: NumberFormat, f: ProgressFigures
 function figuresCells(context: PageContext, format: NumberFormat, f: ProgressFigures): SafeHtml {
   const { t } = context;
   const width = Math.min(100, Math.max(0, f.percentDigitised));
-  return html`<td class="num">${format.number(f.holdings)}</td>
-    <td class="num">${format.number(f.registered)}</td>
-    <td class="num">${format.number(f.digitised)}</td>
-    <td class="progress-cell"><span class="percent">${format.percent(f.percentDigitised)}</span>
+  // data-label names each figure where a narrow screen shows the rows as cards (pages.css).
+  return html`<td class="num" data-label="${t('admin.holdings')}">${format.number(f.holdings)}</td>
+    <td class="num" data-label="${t('admin.registered')}">${format.number(f.registered)}</td>
+    <td class="num" data-label="${t('admin.digitised')}">${format.number(f.digitised)}</td>
+    <td class="progress-cell" data-label="${t('admin.percent')}"><span class="percent">${format.percent(f.percentDigitised)}</span>
       <span class="bar" aria-hidden="true"><span class="bar__fill" style="width: ${width}%"></span>${
         f.targetPercent > 0 ? html`<span class="bar__target" style="left: ${Math.min(100, f.targetPercent)}%"></span>` : ''
       }</span></td>
-    <td>${f.targetPercent > 0 ? format.percent(f.targetPercent) : '—'}${
+    <td data-label="${t('admin.target')}">${f.targetPercent > 0 ? format.percent(f.targetPercent) : '—'}${
       f.targetDate === null ? '' : html`<br><small>${t('admin.by')} <time datetime="${f.targetDate}">${format.day(f.targetDate)}</time></small>`
     }</td>
-    <td>${paceView(context, format, f)}</td>
-    <td class="num">${format.number(f.pagesDigitised)}</td>
-    <td class="num">${format.number(f.failuresWaiting)}</td>`;
+    <td data-label="${t('admin.pace')}">${paceView(context, format, f)}</td>
+    <td class="num" data-label="${t('admin.pages')}">${format.number(f.pagesDigitised)}</td>
+    <td class="num" data-label="${t('admin.failures')}">${format.number(f.failuresWaiting)}</td>`;
 }
 
 /** The dashboard's link to a collection's form (not on the printed report). */

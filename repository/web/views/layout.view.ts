@@ -10,7 +10,7 @@ export interface LayoutInput {
   /** Extra scripts of the page (static files under `/web/assets`), loaded as modules. */
   scripts?: readonly string[];
   /** Which navigation entry is the current page. */
-  current?: 'home' | 'search' | 'admin';
+  current?: 'home' | 'search' | 'operator' | 'admin';
 }
 
 /** The page shell: header (name, navigation, language switch), main landmark, footer. */
@@ -20,6 +20,7 @@ export function layoutView(context: PageContext, input: LayoutInput): SafeHtml {
   const navigation = [
     { key: 'home', href: '/', label: t('nav.home') },
     { key: 'search', href: '/tim-kiem', label: t('nav.search') },
+    { key: 'operator', href: '/bien-muc/tai-lieu-moi', label: t('nav.operator') },
     { key: 'admin', href: '/quan-tri', label: t('nav.admin') },
   ] as const;
   return html`<!doctype html>

@@ -111,7 +111,7 @@ ${hasCollections ? '' : html`<p class="operator-notice" role="alert">${t('operat
   </form>
 </section>
 ${scriptMessages(context)}`;
-  return layoutView(context, { title: t('operator.register.title'), main, scripts: ['operator-register.js'] });
+  return layoutView(context, { title: t('operator.register.title'), main, scripts: ['operator-register.js'], current: 'operator' });
 }
 
 export interface OperatorItemInput {
@@ -160,7 +160,7 @@ export function operatorItemView(context: PageContext, input: OperatorItemInput)
   </section>
 </div>
 ${scriptMessages(context)}`;
-  return layoutView(context, { title: t('operator.item.title', { title: item.title }), main, scripts: ['vendor/tus.min.js', 'operator-item.js'] });
+  return layoutView(context, { title: t('operator.item.title', { title: item.title }), main, scripts: ['vendor/tus.min.js', 'operator-item.js'], current: 'operator' });
 }
 
 /** One page's row as the server first draws it; the script redraws it from the events. */
