@@ -44,6 +44,8 @@ const newItemSchema = z.strictObject({ collectionId: recordId, ...itemFields });
 const itemPatchSchema = z.strictObject({ ...itemFields, digitisedAt: z.date().nullable().optional() }).partial();
 const itemFilterSchema = z.strictObject({
   collectionId: recordId.optional(),
+  /** Exact call number (NFC), e.g. for a scan station that knows the document by its label. */
+  identifier: text(200).optional(),
   status: z.enum(ITEM_STATUSES).optional(),
   ...pageRequest,
 });
@@ -118,12 +120,16 @@ export class ItemRepository {
 
   /** Ordered by title (diacritics folded), then identifier. */
   async list(filter: ItemFilter = {}): Promise<Paged<Item>> {
-    const { collectionId, status, limit, offset } = parseInput(itemFilterSchema, filter, 'item filter');
+    const { collectionId, identifier, status, limit, offset } = parseInput(itemFilterSchema, filter, 'item filter');
     let count = this.#db.selectFrom('items');
     let select = this.#select();
     if (collectionId !== undefined) {
       count = count.where('items.collection_id', '=', collectionId);
       select = select.where('items.collection_id', '=', collectionId);
+    }
+    if (identifier !== undefined) {
+      count = count.where('items.identifier', '=', identifier);
+      select = select.where('items.identifier', '=', identifier);
     }
     if (status !== undefined) {
       count = count.where('items.status', '=', status);

@@ -48,7 +48,7 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
     resourceRoutes({
       path: '/api/items',
       repository: repositories.items,
-      filters: ['collectionId', 'status'],
+      filters: ['collectionId', 'identifier', 'status'],
       present: async (item) => presentItem(item, await repositories.pages.listByItem(item.id), publicBaseUrl),
     }),
   );

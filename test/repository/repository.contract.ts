@@ -499,6 +499,9 @@ export function runRepositoryContract(test: TestFn, target: ContractTarget): voi
     const failed = await repos.items.list({ collectionId: collection.id, status: 'failed' });
     t.is(failed.total, 1);
     t.is(failed.rows[0]?.title, 'an');
+    const byIdentifier = await repos.items.list({ collectionId: collection.id, identifier: 'I-3'.normalize('NFD') });
+    t.deepEqual(byIdentifier.rows.map((row) => row.title), ['Cam']);
+    t.is((await repos.items.list({ collectionId: collection.id, identifier: 'I-9' })).total, 0);
   });
 
   // --- pages -------------------------------------------------------------------------------
