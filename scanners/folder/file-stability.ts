@@ -20,14 +20,14 @@ export class FileStabilityTracker {
     this.#stableMs = stableMs;
   }
 
-  /** Records a look at `file`; true when it has not changed for `stableMs` (and is not empty). */
+  /** Records a look at `file`; true when it has not changed for `stableMs`. */
   observe(file: string, stat: { size: number; mtimeMs: number }, now: number): boolean {
     const previous = this.#seen.get(file);
     if (previous === undefined || previous.size !== stat.size || previous.mtimeMs !== stat.mtimeMs) {
       this.#seen.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, since: now });
       return false;
     }
-    return stat.size > 0 && now - previous.since >= this.#stableMs;
+    return now - previous.since >= this.#stableMs;
   }
 
   /** The latest change seen among these files (clock ms), or undefined when none was observed. */

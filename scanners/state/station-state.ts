@@ -14,10 +14,13 @@ const fileState = z.object({
   /** The tus upload's address once the server made it: a restart continues it instead of sending the file again. */
   uploadUrl: z.string().optional(),
   uploaded: z.boolean(),
+  /** The pages the server made of this file. */
+  pageIds: z.array(z.string()).optional(),
 });
 
 const documentState = z.object({
-  /** The document folder's absolute path when it was queued (its key). */
+  id: z.string(),
+  /** The document folder's absolute path when it was taken. */
   source: z.string(),
   /** The hot folder it came from, for the done/ and rejected/ folders (the one-off `upload` has none). */
   hotFolder: z.string().optional(),
@@ -81,20 +84,28 @@ export class StationStateFile {
     return Object.values(this.#state.documents).sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
   }
 
-  get(source: string): DocumentState | undefined {
-    return this.#state.documents[source];
+  get(id: string): DocumentState | undefined {
+    return this.#state.documents[id];
   }
 
-  /** Adds or replaces a document's state and writes the file before returning. */
-  async put(document: DocumentState): Promise<void> {
-    this.#state.documents[document.source] = { ...document, updatedAt: new Date().toISOString() };
+  /** The document taken from this folder and not finished yet (queued or uploading). */
+  active(source: string): DocumentState | undefined {
+    return this.documents().find((document) => document.source === source && (document.status === 'queued' || document.status === 'uploading'));
+  }
+
+  /** Adds a document taken from a folder and writes the file before returning. */
+  async add(document: Omit<DocumentState, 'id' | 'queuedAt' | 'updatedAt'>): Promise<DocumentState> {
+    const now = new Date().toISOString();
+    const added: DocumentState = { ...document, id: randomUUID(), queuedAt: now, updatedAt: now };
+    this.#state.documents[added.id] = added;
     await this.#save();
+    return added;
   }
 
   /** Changes a document's state and writes the file before returning. */
-  async update(source: string, change: (document: DocumentState) => void): Promise<DocumentState> {
-    const document = this.#state.documents[source];
-    if (document === undefined) throw new StationError(`No document ${source} in the station state`);
+  async update(id: string, change: (document: DocumentState) => void): Promise<DocumentState> {
+    const document = this.#state.documents[id];
+    if (document === undefined) throw new StationError(`No document ${id} in the station state`);
     change(document);
     document.updatedAt = new Date().toISOString();
     await this.#save();

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import test from 'ava';
 import sharp from 'sharp';
 import * as tus from 'tus-js-client';
 import { postJson } from '../helpers/post-json.ts';
 import { startAppOnFreePort, type RunningApp } from '../helpers/running-app.ts';
+import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 let app: RunningApp;
 
@@ -154,48 +153,10 @@ test('a dropped PATCH is continued from the offset the server kept, and the fini
   t.is(pages[0]!.master.sha256, sha256(scan));
 });
 
-/** A loopback TCP proxy that cuts each of its first `cuts` connections after `bytes` bytes from the client. */
-async function flakyProxy(target: URL, cuts: number, bytes: number) {
-  let connections = 0;
-  let total = 0;
-  const server = net.createServer((client) => {
-    connections += 1;
-    const upstream = net.connect(Number(target.port), target.hostname);
-    let forwarded = 0;
-    const cut = connections <= cuts;
-    client.on('data', (chunk: Buffer) => {
-      forwarded += chunk.length;
-      total += chunk.length;
-      upstream.write(chunk);
-      if (cut && forwarded >= bytes) {
-        client.destroy();
-        upstream.destroy();
-      }
-    });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    for (const socket of [client, upstream]) {
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    connections: () => connections,
-    /** Bytes the clients sent through the proxy, all connections together. */
-    bytesFromClients: () => total,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 test('tus-js-client finishes a large scan through a connection that keeps dropping, without sending it all again', async (t) => {
   const itemId = await newItem('RU-2');
   const scan = await noisyPng(1200, 2);
-  const proxy = await flakyProxy(new URL(app.baseUrl), 4, 1_500_000);
+  const proxy = await startTcpProxy(new URL(app.baseUrl), { cut: { connections: 4, afterBytes: 1_500_000 } });
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const upload = new tus.Upload(scan, {
