@@ -91,7 +91,7 @@ function documentText(problem: DocumentProblem): string {
 function gapText(missing: number[], missingCount: number): string {
   const rest = missingCount - missing.length;
   const listed = numberRanges(missing) + (rest > 0 ? ` và ${number(rest)} số khác (thiếu tất cả ${number(missingCount)} số)` : '');
-  return `Tên tệp nhảy cóc, thiếu số trang ${listed}. Quét bổ sung các trang thiếu, hoặc đặt lại tên tệp cho liền số.`;
+  return `Dãy số trang trong tên tệp bị đứt quãng, thiếu số ${listed}. Quét bổ sung các trang thiếu, hoặc đặt lại tên tệp cho liền số.`;
 }
 
 /** `[3, 5, 6, 7, 9]` → "3, 5–7, 9". */
@@ -122,7 +122,7 @@ export function rejectionReport(input: {
   const lines = [
     `Tài liệu ${quoted(input.folder)} bị trả lại: chưa đạt kiểm tra trước khi gửi lên máy chủ`,
     `Thời điểm: ${dateFormat.format(input.at)} lúc ${timeFormat.format(input.at)} (giờ Việt Nam)`,
-    `Hồ sơ quét: ${input.profile.name}: ${input.profile.description}`,
+    `Hồ sơ quét: ${input.profile.name} — ${input.profile.description}`,
     `Yêu cầu của hồ sơ: ${profileRequirements(input.profile)}.`,
     '',
     failing.length === 0

@@ -42,7 +42,7 @@ const profileSchema = z.strictObject({
     .refine((formats) => new Set(formats).size === formats.length, 'each format only once'),
   colourMode: z.enum(['colour', 'greyscale', 'any']),
   bitDepths: z
-    .array(z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8), z.literal(16), z.literal(32)]))
+    .array(z.literal([1, 2, 4, 8, 16, 32]))
     .min(1)
     .refine((depths) => new Set(depths).size === depths.length, 'each bit depth only once'),
   ocrProfile: z.enum(STATION_OCR_PROFILES),
@@ -58,11 +58,14 @@ export async function loadStationProfile(nameOrPath: string): Promise<StationPro
   const file = profileFile(nameOrPath);
   const parsed = profileSchema.safeParse(await readProfileJson(file));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const field = issue.path.length === 0 ? '(the whole profile)' : issue.path.map(String).join('.');
-    throw new StationError(`Invalid station profile ${file}: field ${field}: ${issue.message}`, { cause: parsed.error });
+    throw new StationError(`Invalid station profile ${file}: ${parsed.error.issues.map(describeIssue).join('; ')}`, { cause: parsed.error });
   }
   return parsed.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field ${issue.keys.join(', ')} (misspelt?)`;
+  return `field ${issue.path.length === 0 ? '(the whole profile)' : issue.path.map(String).join('.')}: ${issue.message}`;
 }
 
 function profileFile(nameOrPath: string): string {
