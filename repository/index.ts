@@ -54,7 +54,19 @@ export type { IngestedFile, ItemProcessing, PageIngest, ReceivedFile } from './h
 export type { UploadLimits } from './http/multipart-upload.ts';
 export { RESUMABLE_UPLOADS_PATH, ResumableUploads, type CompletedUpload, type ResumableUploadsOptions } from './http/resumable-uploads.ts';
 export { sendObject } from './http/send-object.ts';
-export { ANONYMOUS, assertCanSeeContent, canSeeContent, type Viewer } from './access/access-decision.ts';
+export {
+  ANONYMOUS,
+  assertCanChangeLibrary,
+  assertCanSeeContent,
+  assertRole,
+  canChangeLibrary,
+  canSeeContent,
+  isAdmin,
+  isStaff,
+  type SignedInUser,
+  type Viewer,
+} from './access/access-decision.ts';
+export * from './auth/index.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';

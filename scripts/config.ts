@@ -58,10 +58,15 @@ const environmentSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64).default(os.availableParallelism()),
   SERVER_RUNS_JOBS: booleanFlag,
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(2 * 1024 ** 3),
+  SESSION_HOURS: z.coerce.number().min(0.1, 'must be more than 0').max(24 * 30, 'must be at most 720 (30 days)').default(12),
+  READING_ROOM_IPS: optionalString,
+  BOOTSTRAP_ADMIN_PASSWORD: optionalString,
+  BOOTSTRAP_ADMIN_TOKEN: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().min(1, 'must be at least 1 hour').default(72),
   MAX_IMAGE_PIXELS: z.coerce.number().int().min(1_000_000, 'must be at least 1000000').default(16383 * 16383),
   IIIF_EXTRA_IMAGES_DIR: optionalString,
   IIIF_PYRAMID_CACHE_MB: z.coerce.number().int().min(64, 'must be at least 64').default(2048),
+  IIIF_MAX_PIXELS: z.coerce.number().int().min(1_000_000, 'must be at least 1000000').default(40_000_000),
   IIIF_TILE_CACHE_MB: z.coerce.number().int().min(0).default(64),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
@@ -94,6 +99,14 @@ export interface Config {
   /** Whether `npm start` also runs jobs; always true without Redis (the in-process runner). */
   serverRunsJobs: boolean;
   uploadMaxBytes: number;
+  auth: {
+    sessionLifetimeMs: number;
+    /** Session cookies only over HTTPS: on when PUBLIC_BASE_URL is https. */
+    secureCookies: boolean;
+    readingRoomIps: string[];
+    bootstrapAdminPassword?: string;
+    bootstrapAdminToken?: string;
+  };
   /** An unfinished resumable upload is deleted after this long. */
   uploadExpiryMs: number;
   /** Largest page (width × height) accepted; larger ones are refused before decoding. */
@@ -105,10 +118,15 @@ export interface Config {
     pyramidCacheBytes: number;
     /** Memory kept for rendered tiles. */
     tileCacheBytes: number;
+    /** Largest image (width × height) one Image API request may ask for; `max` is scaled to it. */
+    maxPixels: number;
   };
   logLevel: string;
   shutdownTimeoutMs: number;
 }
+
+/** Never repeated in an error message. */
+const SECRET_VARIABLES = new Set(['BOOTSTRAP_ADMIN_PASSWORD', 'BOOTSTRAP_ADMIN_TOKEN', 'S3_SECRET_KEY']);
 
 export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonly<Config> {
   const parsed = environmentSchema.safeParse(env);
@@ -116,17 +134,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
       const raw = env[name];
-      return `${name} ${issue.message}${raw === undefined ? '' : ` (got "${raw}")`}`;
+      const shown = raw === undefined || SECRET_VARIABLES.has(name) ? '' : ` (got "${raw}")`;
+      return `${name} ${issue.message}${shown}`;
     });
     throw new ConfigurationError(`Invalid configuration: ${problems.join('; ')}`);
   }
   const values = parsed.data;
+  const publicBaseUrl = (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, '');
 
   return Object.freeze({
     port: values.PORT,
     host: values.HOST,
     dataDir: path.resolve(cwd, values.DATA_DIR),
-    publicBaseUrl: (values.PUBLIC_BASE_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl,
     databaseUrl: values.DATABASE_URL,
     databaseSchema: values.DATABASE_SCHEMA,
     redisUrl: values.REDIS_URL,
@@ -134,12 +154,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     workerConcurrency: values.WORKER_CONCURRENCY,
     serverRunsJobs: values.REDIS_URL === undefined || (values.SERVER_RUNS_JOBS ?? true),
     uploadMaxBytes: values.UPLOAD_MAX_BYTES,
+    auth: {
+      sessionLifetimeMs: values.SESSION_HOURS * 60 * 60 * 1000,
+      secureCookies: publicBaseUrl.startsWith('https:'),
+      readingRoomIps: (values.READING_ROOM_IPS ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
+      bootstrapAdminPassword: values.BOOTSTRAP_ADMIN_PASSWORD,
+      bootstrapAdminToken: values.BOOTSTRAP_ADMIN_TOKEN,
+    },
     uploadExpiryMs: values.UPLOAD_EXPIRY_HOURS * 60 * 60 * 1000,
     maxImagePixels: values.MAX_IMAGE_PIXELS,
     iiif: {
       extraImagesDir: values.IIIF_EXTRA_IMAGES_DIR === undefined ? undefined : path.resolve(cwd, values.IIIF_EXTRA_IMAGES_DIR),
       pyramidCacheBytes: values.IIIF_PYRAMID_CACHE_MB * 1024 * 1024,
       tileCacheBytes: values.IIIF_TILE_CACHE_MB * 1024 * 1024,
+      maxPixels: values.IIIF_MAX_PIXELS,
     },
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'CHECKSUM_MISMATCH'
   | 'TOO_LARGE'
   | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'TOO_MANY_REQUESTS'
   | 'CONFLICT'
   | 'UPSTREAM'
   | 'CONFIGURATION';
@@ -68,6 +70,20 @@ export class PayloadTooLargeError extends AppError {
 export class AccessDeniedError extends AppError {
   constructor(message: string, options: AppErrorOptions = {}) {
     super('UNAUTHORIZED', message, options);
+  }
+}
+
+/** The viewer is known (signed in) but may not do this: another library's records, a role without the right. */
+export class ForbiddenError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('FORBIDDEN', message, options);
+  }
+}
+
+/** Too many attempts (sign-in guessing): wait, then try again. `details.retryAfterSeconds` says how long. */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super('TOO_MANY_REQUESTS', message, options);
   }
 }
 

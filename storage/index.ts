@@ -13,6 +13,8 @@ export type {
 } from './object-store.port.ts';
 export {
   AccessDeniedError,
+  ForbiddenError,
+  TooManyRequestsError,
   AppError,
   ChecksumMismatchError,
   ConfigurationError,

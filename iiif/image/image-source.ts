@@ -12,6 +12,8 @@ export interface ImageSource {
   /** Changes whenever the pyramid changes (sha256 or store etag). */
   etag: string;
   lastModified: Date;
+  /** Only for some viewers (restricted or confidential): responses must not be kept by shared caches. */
+  restricted?: boolean;
 }
 
 /**

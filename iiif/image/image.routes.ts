@@ -12,6 +12,9 @@ import type { ImageSource, ResolveImageSource } from './image-source.ts';
 import { parseImageRequest } from './parse-image-request.ts';
 import { renderImage } from './render-image.ts';
 
+/** Restricted images may be kept by the reader's own browser, never by a shared cache (a proxy would hand them to the next visitor). */
+const PRIVATE_CACHE_CONTROL = 'private, max-age=3600';
+
 export const IMAGE_API_PREFIX = '/iiif/3';
 
 export interface ImageRoutesLimits extends ImageLimits {
@@ -85,7 +88,8 @@ export function imageRoutes(deps: ImageRoutesDependencies): Router {
     res.setHeader('Link', `<${LEVEL2_PROFILE_URI}>;rel="profile"`);
     res.setHeader('ETag', quoteEtag(source.etag, id, String(limits.maxWidth), String(limits.maxHeight), String(limits.maxArea)));
     res.setHeader('Last-Modified', source.lastModified.toUTCString());
-    res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('Cache-Control', source.restricted ? PRIVATE_CACHE_CONTROL : cacheControl);
+    if (source.restricted) res.vary('Cookie').vary('Authorization');
     if (req.fresh) {
       res.status(304).end();
       return;
@@ -103,7 +107,8 @@ export function imageRoutes(deps: ImageRoutesDependencies): Router {
     res.setHeader('Link', `<${LEVEL2_PROFILE_URI}>;rel="profile", <${id}/${operation.canonicalPath}>;rel="canonical"`);
     res.setHeader('ETag', quoteEtag(source.etag, operation.canonicalPath));
     res.setHeader('Last-Modified', source.lastModified.toUTCString());
-    res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('Cache-Control', source.restricted ? PRIVATE_CACHE_CONTROL : cacheControl);
+    if (source.restricted) res.vary('Cookie').vary('Authorization');
     res.setHeader('Content-Type', MEDIA_TYPE_BY_FORMAT[request.format]);
     if (req.fresh) {
       res.status(304).end();

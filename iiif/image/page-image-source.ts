@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
-import { ANONYMOUS, assertCanSeeContent, createRepositories, type Database } from '../../repository/index.ts';
+import { assertCanSeeContent, createRepositories, viewerOf, type Database } from '../../repository/index.ts';
 import { InvalidInputError, NotFoundError, type ObjectInfo, type ObjectStore } from '../../storage/index.ts';
 import type { ImageSource, ResolveImageSource } from './image-source.ts';
 import type { PyramidFileCache } from './pyramid-file-cache.ts';
@@ -29,14 +29,14 @@ export function pageImageSource(database: Database, store: ObjectStore, cache: P
     stats.set(key, { info, at: now });
     return info;
   };
-  return async (identifier): Promise<ImageSource> => {
+  return async (identifier, req): Promise<ImageSource> => {
     const repositories = createRepositories(database.db);
     const page = await repositories.pages.getById(identifier).catch((error: unknown) => {
       if (error instanceof InvalidInputError) throw new NotFoundError(`No image ${identifier}`);
       throw error;
     });
     const item = await repositories.items.getById(page.itemId);
-    assertCanSeeContent(item, ANONYMOUS);
+    assertCanSeeContent(item, viewerOf(req));
     const key = page.derivatives.pyramid;
     if (key === undefined) throw new NotFoundError(`Page ${identifier} has no image yet: its derivatives stage has not run`);
     const info = await statOf(key);
@@ -47,6 +47,6 @@ export function pageImageSource(database: Database, store: ObjectStore, cache: P
     const levels = await readPyramidLevels(file);
     const [top] = levels;
     if (top === undefined) throw new NotFoundError(`The pyramid of page ${identifier} has no level`);
-    return { path: file, width: top.width, height: top.height, levels, etag: version, lastModified: info.lastModified };
+    return { path: file, width: top.width, height: top.height, levels, etag: version, lastModified: info.lastModified, restricted: item.effectiveAccessLevel !== 'public' };
   };
 }

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import {
-  ANONYMOUS,
   canSeeContent,
+  viewerOf,
   createRepositories,
   type Collection,
   type Database,
@@ -92,7 +92,7 @@ export function collectionRoutes(deps: CollectionRoutesDependencies): Router {
       repositories().items.list({ collectionId: collection.id, status: 'digitised', limit, offset }),
     );
     const entries: CollectionEntry[] = items
-      .filter((item) => canSeeContent(item.effectiveAccessLevel, ANONYMOUS))
+      .filter((item) => canSeeContent(item.effectiveAccessLevel, viewerOf(req)))
       .map((item) => ({ id: `${root}/iiif/manifest/${encodeURIComponent(item.id)}`, type: 'Manifest', label: itemLabel(item) }));
     const description = collection.description.trim();
     const body = pagedCollection({

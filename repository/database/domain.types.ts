@@ -120,6 +120,8 @@ export interface Collection {
 export interface Item {
   id: string;
   collectionId: string;
+  /** The collection's library: who may change the item (operators of that library). */
+  libraryId: string;
   /** Call number (ký hiệu xếp giá), unique within the collection. */
   identifier: string;
   /** The first Dublin Core title, kept in its own column for sorting and search. */

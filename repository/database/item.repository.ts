@@ -54,7 +54,7 @@ export type NewItem = z.input<typeof newItemSchema>;
 export type ItemPatch = z.input<typeof itemPatchSchema>;
 export type ItemFilter = z.input<typeof itemFilterSchema>;
 
-type ItemRow = Selectable<ItemTable> & { collection_default_access: AccessLevel; collection_ocr_profile: OcrProfile };
+type ItemRow = Selectable<ItemTable> & { collection_default_access: AccessLevel; collection_ocr_profile: OcrProfile; collection_library_id: string };
 
 /** Items (tài liệu): the documents being digitised, with their Dublin Core record. */
 export class ItemRepository {
@@ -210,7 +210,11 @@ export class ItemRepository {
       .selectFrom('items')
       .innerJoin('collections', 'collections.id', 'items.collection_id')
       .selectAll('items')
-      .select(['collections.default_access as collection_default_access', 'collections.ocr_profile as collection_ocr_profile']);
+      .select([
+        'collections.default_access as collection_default_access',
+        'collections.ocr_profile as collection_ocr_profile',
+        'collections.library_id as collection_library_id',
+      ]);
   }
 
   async #run<T>(query: () => Promise<T>): Promise<T> {
@@ -258,6 +262,7 @@ function toItem(row: ItemRow): Item {
   return {
     id: row.id,
     collectionId: row.collection_id,
+    libraryId: row.collection_library_id,
     identifier: row.identifier,
     title: row.title,
     dublinCore: expandDublinCore(row.dublin_core),

@@ -140,6 +140,48 @@ export interface UserTable {
   updated_at: UpdatedAt;
 }
 
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: ColumnType<Date, Date, Date>;
+  last_seen_at: ColumnType<Date, Date | undefined, Date>;
+  ip: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+export interface LoginFailureTable {
+  username_key: string;
+  failures: number;
+  last_failure_at: Date;
+  locked_until: Date | null;
+}
+
+export interface AuditLogTable {
+  id: GeneratedAlways<number>;
+  at: CreatedAt;
+  actor_id: string | null;
+  actor_name: string;
+  actor_via: 'session' | 'token' | 'anonymous' | 'system';
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: 'ok' | 'denied' | 'failed';
+  ip: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+}
+
 export interface DatabaseSchema {
   libraries: LibraryTable;
   collections: CollectionTable;
@@ -148,4 +190,8 @@ export interface DatabaseSchema {
   page_texts: PageTextTable;
   stored_objects: StoredObjectTable;
   users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  login_failures: LoginFailureTable;
+  audit_log: AuditLogTable;
 }

@@ -8,6 +8,8 @@ export const statusByErrorCode: Record<ErrorCode, number> = {
   CHECKSUM_MISMATCH: 422,
   TOO_LARGE: 413,
   UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  TOO_MANY_REQUESTS: 429,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UPSTREAM: 503,
@@ -18,20 +20,21 @@ export interface ErrorBody {
   error: { code: string; message: string };
 }
 
-/** Errors raised by express's own body parsers carry `status` and `type`. */
+/**
+ * Errors raised by express itself carry a 4xx `status`: its body parsers add `type`, its
+ * router's `URIError` for a malformed `%` in a path has none.
+ */
 interface HttpParserError {
   status: number;
-  type: string;
+  type?: string;
+  expose?: boolean;
   message: string;
 }
 
 function isParserError(error: unknown): error is HttpParserError {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    typeof (error as HttpParserError).status === 'number' &&
-    typeof (error as HttpParserError).type === 'string'
-  );
+  if (typeof error !== 'object' || error === null) return false;
+  const { status, type, expose } = error as HttpParserError;
+  return typeof status === 'number' && (typeof type === 'string' || expose === true || error instanceof URIError);
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
@@ -55,6 +58,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (isAppError(error)) {
       status = statusByErrorCode[error.code];
       body = { error: { code: error.code, message: error.message } };
+      if (typeof error.details.retryAfterSeconds === 'number') res.set('Retry-After', String(error.details.retryAfterSeconds));
     } else if (isParserError(error) && error.status >= 400 && error.status < 500) {
       status = error.status;
       body = { error: { code: error.type === 'entity.too.large' ? 'TOO_LARGE' : 'INVALID_INPUT', message: error.message } };

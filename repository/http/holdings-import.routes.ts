@@ -1,6 +1,8 @@
 import busboy from 'busboy';
 import { Router, type Request } from 'express';
 import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../../storage/index.ts';
+import { assertCanChangeLibrary } from '../access/access-decision.ts';
+import { viewerOf } from '../auth/request-auth.ts';
 import type { Database } from '../database/database.port.ts';
 import { importHoldings } from '../stats/import-holdings.ts';
 
@@ -28,8 +30,9 @@ export function holdingsImportRoutes(deps: HoldingsImportRoutesDependencies): Ro
   router.post('/api/collections/:collectionId/holdings', async (req, res) => {
     const update = updateFlag(req.query.update);
     const collectionId = req.params.collectionId as string;
-    const exists = await deps.database.db.selectFrom('collections').select('id').where('id', '=', collectionId).executeTakeFirst();
-    if (!exists) throw new NotFoundError(`Collection '${collectionId}' not found: import holdings into an existing collection`);
+    const collection = await deps.database.db.selectFrom('collections').select(['id', 'library_id']).where('id', '=', collectionId).executeTakeFirst();
+    if (!collection) throw new NotFoundError(`Collection '${collectionId}' not found: import holdings into an existing collection`);
+    assertCanChangeLibrary(viewerOf(req), collection.library_id, 'import holdings into this collection');
     const bytes = await receiveCsv(req, maxBytes);
     res.json(await importHoldings(deps.database.db, collectionId, decodeUtf8(bytes), { update }));
   });

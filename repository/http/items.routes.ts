@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ChecksumMismatchError, InvalidInputError, isAppError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
 import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
 import type { Repositories } from '../database/repositories.ts';
-import { ANONYMOUS, assertCanSeeContent } from '../access/access-decision.ts';
+import { assertCanChangeLibrary, assertCanSeeContent, assertRole, canSeeContent, isStaff } from '../access/access-decision.ts';
+import { viewerOf } from '../auth/request-auth.ts';
 import { pageFailureReason } from '../database/page.repository.ts';
 import type { IngestedFile, ItemProcessing, PageIngest } from './ingest.port.ts';
 import { receiveMultipartUpload, type UploadLimits } from './multipart-upload.ts';
@@ -42,16 +43,37 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   const { repositories, store, publicBaseUrl } = deps;
   const router = Router();
 
+  const adminsOnly = (what: string) => ({
+    create: async (req: Request) => assertRole(viewerOf(req), ['admin'], `create ${what}`),
+    update: async (req: Request) => assertRole(viewerOf(req), ['admin'], `change ${what}`),
+    visible: () => true,
+  });
   router.use(
-    resourceRoutes({ path: '/api/libraries', repository: repositories.libraries, filters: [] }),
-    resourceRoutes({ path: '/api/collections', repository: repositories.collections, filters: ['libraryId', 'category'] }),
+    resourceRoutes({ path: '/api/libraries', repository: repositories.libraries, filters: [], guard: adminsOnly('libraries') }),
+    resourceRoutes({ path: '/api/collections', repository: repositories.collections, filters: ['libraryId', 'category'], guard: adminsOnly('collections') }),
     resourceRoutes({
       path: '/api/items',
       repository: repositories.items,
       filters: ['collectionId', 'identifier', 'status'],
       present: async (item) => presentItem(item, await repositories.pages.listByItem(item.id), publicBaseUrl),
+      guard: {
+        create: async (req, input) => {
+          const collection = await repositories.collections.getById(String((input as { collectionId?: unknown }).collectionId ?? ''));
+          assertCanChangeLibrary(viewerOf(req), collection.libraryId, 'register documents in this collection');
+        },
+        update: async (req, item) => assertCanChangeLibrary(viewerOf(req), item.libraryId, 'change this document'),
+        // Staff see every record; others only documents whose content they may see (no titles of confidential ones).
+        visible: (req, item) => isStaff(viewerOf(req)) || canSeeContent(item.effectiveAccessLevel, viewerOf(req)),
+      },
     }),
   );
+
+  /** The item, when the viewer may change it (operators of its library, administrators). */
+  const changeableItem = async (req: Request, itemId: string, what: string) => {
+    const item = await repositories.items.getById(itemId);
+    assertCanChangeLibrary(viewerOf(req), item.libraryId, what);
+    return item;
+  };
 
   /**
    * Pages from files: either the files themselves (`multipart/form-data`, small scans), or
@@ -60,7 +82,7 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
    * made, found by its sha256.
    */
   router.post('/api/items/:itemId/pages', async (req, res) => {
-    const item = await repositories.items.getById(req.params.itemId as string);
+    const item = await changeableItem(req, req.params.itemId as string, 'add pages to this document');
     if (req.is('application/json')) {
       const parsed = commitSchema.safeParse(req.body);
       if (!parsed.success) {
@@ -122,7 +144,7 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
    * again, so its PDF and manifest follow the new order.
    */
   router.put('/api/items/:itemId/page-order', async (req, res) => {
-    const item = await repositories.items.getById(req.params.itemId as string);
+    const item = await changeableItem(req, req.params.itemId as string, 'reorder the pages of this document');
     const parsed = pageOrderSchema.safeParse(req.body);
     if (!parsed.success) throw new InvalidInputError(`Send { "pageIds": ["<page id>", …] } in reading order: ${z.prettifyError(parsed.error)}`);
     const pages = await repositories.pages.reorder(item.id, parsed.data.pageIds);
@@ -132,17 +154,20 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   });
 
   router.post('/api/items/:itemId/process', async (req, res) => {
+    await changeableItem(req, req.params.itemId as string, 'process this document');
     const { queuedPages } = await deps.processing.processItem(req.params.itemId as string);
     res.status(202).json({ itemId: req.params.itemId, queuedPages });
   });
 
-  router.get('/api/items/:itemId/events', (req, res) =>
-    streamItemProgress(req, res, repositories, { pollMs: deps.progressPollMs, shutdown: deps.shutdown }),
-  );
+  router.get('/api/items/:itemId/events', async (req, res) => {
+    const item = await repositories.items.getById(req.params.itemId as string);
+    if (!isStaff(viewerOf(req)) && !canSeeContent(item.effectiveAccessLevel, viewerOf(req))) throw new NotFoundError(`No document ${item.id} here`);
+    await streamItemProgress(req, res, repositories, { pollMs: deps.progressPollMs, shutdown: deps.shutdown });
+  });
 
   router.get('/api/items/:itemId/pdf', async (req, res) => {
     const item = await repositories.items.getById(req.params.itemId as string);
-    assertCanSeeContent(item, ANONYMOUS);
+    assertCanSeeContent(item, viewerOf(req));
     await sendObject(res, store, packageKey(item.id, 'document.pdf'), {
       contentType: 'application/pdf',
       filename: `${item.identifier.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`,
@@ -150,30 +175,32 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   });
 
   /** A page whose item's content the viewer may see. */
-  const readablePage = async (pageId: string) => {
+  const readablePage = async (req: Request, pageId: string) => {
     const page = await repositories.pages.getById(pageId);
-    assertCanSeeContent(await repositories.items.getById(page.itemId), ANONYMOUS);
+    assertCanSeeContent(await repositories.items.getById(page.itemId), viewerOf(req));
     return page;
   };
 
   router.post('/api/pages/:pageId/reprocess', async (req, res) => {
+    const page = await repositories.pages.getById(req.params.pageId as string);
+    await changeableItem(req, page.itemId, 're-run pages of this document');
     const from = fromStage(req);
     await deps.processing.reprocessPage(req.params.pageId as string, from);
     res.status(202).json({ pageId: req.params.pageId, from });
   });
 
   router.get('/api/pages/:pageId/text', async (req, res) => {
-    const page = await readablePage(req.params.pageId as string);
+    const page = await readablePage(req, req.params.pageId as string);
     await sendObject(res, store, storedDerivativeKey(page, 'text'), { contentType: 'text/plain; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/hocr', async (req, res) => {
-    const page = await readablePage(req.params.pageId as string);
+    const page = await readablePage(req, req.params.pageId as string);
     await sendObject(res, store, storedDerivativeKey(page, 'hocr'), { contentType: 'text/vnd.hocr+html; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/thumbnail', async (req, res) => {
-    const page = await readablePage(req.params.pageId as string);
+    const page = await readablePage(req, req.params.pageId as string);
     await sendObject(res, store, storedDerivativeKey(page, 'thumb'), { contentType: 'image/jpeg' });
   });
 

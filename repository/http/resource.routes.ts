@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { NotFoundError } from '../../storage/index.ts';
 import type { Paged } from '../database/domain.types.ts';
 
 /** The data-access shape shared by libraries, collections and items. */
@@ -17,6 +18,14 @@ export interface ResourceRoutesOptions<T, New, Patch, Filter> {
   filters: readonly string[];
   /** What `GET path/:id` answers; the record itself unless given. */
   present?: (record: T, req: Request) => Promise<unknown>;
+  /** Who may do what: each throws (401/403) to refuse. `visible` hides records from a listing or a read (404). */
+  guard: ResourceGuard<T, New>;
+}
+
+export interface ResourceGuard<T, New> {
+  create(req: Request, input: New): Promise<void>;
+  update(req: Request, record: T): Promise<void>;
+  visible(req: Request, record: T): boolean;
 }
 
 /** Paged list body: `{ data, total, limit, offset }`. */
@@ -36,10 +45,11 @@ const DEFAULT_LIMIT = 50;
 export function resourceRoutes<T extends { id: string }, New, Patch, Filter>(
   options: ResourceRoutesOptions<T, New, Patch, Filter>,
 ): Router {
-  const { path, repository, filters, present } = options;
+  const { path, repository, filters, present, guard } = options;
   const router = Router();
 
   router.post(path, async (req, res) => {
+    await guard.create(req, req.body as New);
     const record = await repository.create(req.body as New);
     res.status(201).location(`${path}/${record.id}`).json(record);
   });
@@ -48,7 +58,7 @@ export function resourceRoutes<T extends { id: string }, New, Patch, Filter>(
     const filter = listFilter(req, filters);
     const { rows, total } = await repository.list(filter as Filter);
     const body: PagedBody<T> = {
-      data: rows,
+      data: rows.filter((record) => guard.visible(req, record)),
       total,
       limit: (filter.limit as number | undefined) ?? DEFAULT_LIMIT,
       offset: (filter.offset as number | undefined) ?? 0,
@@ -58,10 +68,12 @@ export function resourceRoutes<T extends { id: string }, New, Patch, Filter>(
 
   router.get(`${path}/:id`, async (req, res) => {
     const record = await repository.getById(req.params.id as string);
+    if (!guard.visible(req, record)) throw new NotFoundError(`No record ${req.params.id as string} here`);
     res.json(present ? await present(record, req) : record);
   });
 
   router.patch(`${path}/:id`, async (req, res) => {
+    await guard.update(req, await repository.getById(req.params.id as string));
     res.json(await repository.update(req.params.id as string, req.body as Patch));
   });
 

@@ -4,9 +4,11 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import { ConflictError, isAppError, NotFoundError, type AppError } from '../../storage/index.ts';
+import { assertCanChangeLibrary, assertRole } from '../access/access-decision.ts';
+import { viewerOf } from '../auth/request-auth.ts';
 import type { ItemRepository } from '../database/item.repository.ts';
 import { statusByErrorCode } from './error-handler.ts';
 import type { ReceivedFile } from './ingest.port.ts';
@@ -68,7 +70,10 @@ export class ResumableUploads {
       onResponseError: (_req, error) => (isAppError(error) ? { status_code: statusByErrorCode[error.code], body: errorBody(error) } : undefined),
     });
     this.router = Router();
-    this.router.all([RESUMABLE_UPLOADS_PATH, `${RESUMABLE_UPLOADS_PATH}/:uploadId`], (req, res) => server.handle(req, res));
+    this.router.all([RESUMABLE_UPLOADS_PATH, `${RESUMABLE_UPLOADS_PATH}/:uploadId`], async (req, res) => {
+      if (req.method !== 'OPTIONS') await this.#authorize(req, options.items);
+      await server.handle(req, res);
+    });
 
     const sweep = setInterval(() => {
       server.cleanUpExpiredUploads().then(
@@ -125,6 +130,19 @@ export class ResumableUploads {
     }
   }
 
+  /** Only staff may upload, and only to documents of their library: the item named at creation, or the one the upload was made for. */
+  async #authorize(req: Request, items: Pick<ItemRepository, 'getById'>): Promise<void> {
+    const viewer = viewerOf(req);
+    assertRole(viewer, ['admin', 'operator'], 'upload page scans');
+    const uploadId = req.params.uploadId as string | undefined;
+    let itemId: string | undefined;
+    if (uploadId === undefined) itemId = metadataValue(req.get('upload-metadata'), 'itemId');
+    else if (UPLOAD_ID.test(uploadId)) itemId = (await this.#store.getUpload(uploadId).catch(() => undefined))?.metadata?.itemId ?? undefined;
+    if (itemId === undefined) return;
+    const item = await items.getById(itemId).catch(() => undefined);
+    if (item !== undefined) assertCanChangeLibrary(viewer, item.libraryId, 'upload pages to this document');
+  }
+
   async #find(id: string): Promise<Upload> {
     if (!UPLOAD_ID.test(id)) throw new NotFoundError(`No upload "${id}": upload ids are 32 hexadecimal digits`);
     try {
@@ -156,6 +174,15 @@ async function validateNewUpload(upload: Upload, items: Pick<ItemRepository, 'ge
     throw error;
   }
   return { itemId: metadata.itemId, filename: (metadata.filename ?? 'unnamed').normalize('NFC'), sha256: metadata.sha256 ?? null, seq: metadata.seq ?? null };
+}
+
+/** One value of a tus `Upload-Metadata` header (`key base64,key base64`). */
+function metadataValue(header: string | undefined, key: string): string | undefined {
+  for (const pair of (header ?? '').split(',')) {
+    const [name, value] = pair.trim().split(' ');
+    if (name === key && value !== undefined) return Buffer.from(value, 'base64').toString('utf8');
+  }
+  return undefined;
 }
 
 function errorBody(error: AppError): string {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { InvalidInputError } from '../../storage/index.ts';
-import { ANONYMOUS } from '../access/access-decision.ts';
+import { viewerOf } from '../auth/request-auth.ts';
 import type { Database } from '../database/database.port.ts';
 import type { CollectionCategory } from '../database/domain.types.ts';
 import { searchCatalogue } from '../search/search-catalogue.ts';
@@ -58,7 +58,7 @@ export function siteSearchRoutes(deps: SiteSearchRoutesDependencies): Router {
       limit: integer('limit', parameters.limit),
       offset: integer('offset', parameters.offset),
     };
-    res.json(await searchCatalogue(deps.database.db, query, ANONYMOUS));
+    res.json(await searchCatalogue(deps.database.db, query, viewerOf(req)));
   });
   return router;
 }

@@ -5,6 +5,7 @@ import { createRepositories } from '../database/repositories.ts';
 import { COLLECTION_FIELDS, COLLECTION_MESSAGES, collectionFormValues, collectionInput, newCollectionValues } from './collection-form.ts';
 import { LIBRARY_FIELDS, LIBRARY_MESSAGES, libraryFormValues, libraryInput } from './library-form.ts';
 import { pageContext, type PageContext } from './page-context.ts';
+import { requirePageRole } from './require-page-role.ts';
 import { listEvery, orNotFound, sendPage } from './page-response.ts';
 import { freshForm, readForm, submit, type FormState, type Submission } from './record-form.ts';
 import { collectionFormView } from './views/collection-form.view.ts';
@@ -23,11 +24,12 @@ export interface RecordRoutesDependencies {
  *   `GET|POST /quan-tri/bo-suu-tap/:collectionId`.
  * A saved form goes back to `/quan-tri` (303); a refused one is shown again as typed with
  * 400 (409 for a taken slug) and a message by each field; unknown ids answer the 404 page.
- * No login exists yet, as for the rest of /quan-tri.
+ * Administrators only.
  */
 export function recordRoutes(deps: RecordRoutesDependencies): Router {
   const router = Router();
-  // Only these routes read urlencoded bodies: mounting it on the router would parse every request that passes through.
+  router.use(['/quan-tri/thu-vien', '/quan-tri/bo-suu-tap'], requirePageRole(['admin']));
+  // The product parses form bodies before its CSRF check; this keeps the router whole on its own (tests). A parsed body is not read twice.
   const formBody = express.urlencoded({ extended: false, limit: '64kb' });
   const repositories = () => createRepositories(deps.database.db);
   const allLibraries = () => listEvery<Library>((limit, offset) => repositories().libraries.list({ limit, offset }));

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import { InvalidInputError, isAppError } from '../../storage/index.ts';
-import { ANONYMOUS } from '../access/access-decision.ts';
+import { viewerOf } from '../auth/request-auth.ts';
 import type { CollectionCategory } from '../database/domain.types.ts';
 import type { DatabaseSchema } from '../database/schema.ts';
 import { problem as searchProblem, SEARCH_PROBLEMS, type SearchProblemDetails } from '../search/parse-search-query.ts';
@@ -47,7 +47,7 @@ export async function runSearchPage(db: Kysely<DatabaseSchema>, req: Request): P
         limit: SEARCH_PAGE_SIZE,
         offset: (page - 1) * SEARCH_PAGE_SIZE,
       },
-      ANONYMOUS,
+      viewerOf(req),
     );
     return { type: 'results', parameters, page, response };
   } catch (error) {

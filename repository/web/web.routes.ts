@@ -2,12 +2,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import express, { Router, type Request, type RequestHandler } from 'express';
 import { isAppError } from '../../storage/index.ts';
-import { ANONYMOUS, canSeeContent } from '../access/access-decision.ts';
+import { canSeeContent } from '../access/access-decision.ts';
+import { viewerOf } from '../auth/request-auth.ts';
 import type { Database } from '../database/database.port.ts';
 import { ACCESS_LEVELS, type Collection, type Library } from '../database/domain.types.ts';
 import { createRepositories } from '../database/repositories.ts';
 import { CatalogueRepository } from './catalogue.repository.ts';
 import { pageContext } from './page-context.ts';
+import { requirePageRole } from './require-page-role.ts';
 import { listEvery, orNotFound, sendPage } from './page-response.ts';
 import { accessNoticeView } from './views/access-notice.view.ts';
 import { collectionView } from './views/collection.view.ts';
@@ -50,7 +52,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
   const router = Router();
   const repositories = () => createRepositories(deps.database.db);
   const catalogue = () => new CatalogueRepository(deps.database.db);
-  const visibleLevels = ACCESS_LEVELS.filter((level) => canSeeContent(level, ANONYMOUS));
+  const visibleLevels = (req: Request) => ACCESS_LEVELS.filter((level) => canSeeContent(level, viewerOf(req)));
 
   router.use(ASSETS, express.static(STATIC_DIR, { maxAge: '1h', index: false }));
   router.get(`${ASSETS}/vendor/tus.min.js`, (_req, res) => res.sendFile(TUS_CLIENT_BUNDLE, { maxAge: '1d' }));
@@ -83,7 +85,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     if (page === undefined || found === undefined) return sendPage(res, 404, notFoundView(context));
     const { rows, total } = await catalogue().digitisedItems(
       found.collection.id,
-      visibleLevels,
+      visibleLevels(req),
       BROWSE_PAGE_SIZE,
       (page - 1) * BROWSE_PAGE_SIZE,
     );
@@ -97,7 +99,7 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     const item = await orNotFound(() => repositories().items.getById(req.params.itemId));
     if (item === undefined) return sendPage(res, 404, notFoundView(context));
     const level = item.effectiveAccessLevel;
-    if (level !== 'public' && !canSeeContent(level, ANONYMOUS)) return sendPage(res, 403, accessNoticeView(context, level));
+    if (level !== 'public' && !canSeeContent(level, viewerOf(req))) return sendPage(res, 403, accessNoticeView(context, level));
     const collection = await repositories().collections.getById(item.collectionId);
     const library = await repositories().libraries.getById(collection.libraryId);
     const manifestUrl = `${deps.publicBaseUrl}/iiif/manifest/${encodeURIComponent(item.id)}`;
@@ -110,10 +112,11 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     sendPage(res, outcome.type === 'invalid' ? 400 : 200, searchView(context, outcome));
   });
 
-  // Administration (design §1). No login exists yet: issue 7 will protect /quan-tri.
+  // Administration and operators' pages (design §1): library staff only.
   const clock = deps.clock ?? (() => new Date());
+  const staffOnly = requirePageRole(['admin', 'operator']);
   for (const [path, charts] of [['/quan-tri', true], ['/quan-tri/bao-cao', false]] as const) {
-    router.get(path, async (req, res) => {
+    router.get(path, staffOnly, async (req, res) => {
       const context = pageContext(req, res);
       let data;
       try {
@@ -126,7 +129,6 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     });
   }
 
-  // Operator pages (design §1). No login exists yet, as for /quan-tri.
   const collectionChoices = async () => {
     const { libraries, collections } = repositories();
     const [allLibraries, allCollections] = await Promise.all([
@@ -136,12 +138,12 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     return allLibraries.map((library) => ({ library, collections: allCollections.filter((collection) => collection.libraryId === library.id) }));
   };
 
-  router.get('/bien-muc/tai-lieu-moi', async (req, res) => {
+  router.get('/bien-muc/tai-lieu-moi', staffOnly, async (req, res) => {
     sendPage(res, 200, registerView(pageContext(req, res), await collectionChoices()));
   });
 
   /** `?bo-suu-tap=&ky-hieu=`: to the document's operator page, or the form again saying none was found. */
-  router.get('/bien-muc/tim', async (req, res) => {
+  router.get('/bien-muc/tim', staffOnly, async (req, res) => {
     const context = pageContext(req, res);
     const collectionId = typeof req.query['bo-suu-tap'] === 'string' ? req.query['bo-suu-tap'] : '';
     const identifier = typeof req.query['ky-hieu'] === 'string' ? req.query['ky-hieu'].trim() : '';
@@ -150,10 +152,10 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     sendPage(res, 404, registerView(context, await collectionChoices(), { collectionId, identifier }));
   });
 
-  router.get('/bien-muc/tai-lieu/:itemId', async (req, res) => {
+  router.get('/bien-muc/tai-lieu/:itemId', staffOnly, async (req, res) => {
     const context = pageContext(req, res);
     const found = await orNotFound(async () => {
-      const item = await repositories().items.getById(req.params.itemId);
+      const item = await repositories().items.getById(req.params.itemId as string);
       const collection = await repositories().collections.getById(item.collectionId);
       const library = await repositories().libraries.getById(collection.libraryId);
       const pages = await repositories().pages.listByItem(item.id);

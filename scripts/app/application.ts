@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { bootstrapAdmin } from '../../repository/index.ts';
 import { ConfigurationError } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 import { createHttpApp } from './http-app.ts';
@@ -20,9 +21,18 @@ export interface Application {
 
 export async function startApplication(config: Config, logger: Logger): Promise<Application> {
   const services = await openServices(config, logger);
+  try {
+    await bootstrapAdmin(services.database, { password: config.auth.bootstrapAdminPassword, token: config.auth.bootstrapAdminToken }, logger);
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
   const pipeline = createPipelineRuntime(config, services, logger);
   const shutdown = new AbortController();
   const server = createHttpApp(config, services, logger, shutdown.signal).listen(config.port, config.host);
+  // Longer than clients' and proxies' idle timeouts, so the server never closes a kept-alive
+  // connection just as a client sends the next request on it (seen as "fetch failed").
+  server.keepAliveTimeout = 65_000;
   try {
     await once(server, 'listening');
   } catch (error) {

@@ -18,7 +18,11 @@ import {
 import { buildPyramid } from '../../pipeline/index.ts';
 import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
 import {
+  authenticate,
+  authRoutes,
   createRepositories,
+  readingRoomList,
+  requireCsrfToken,
   errorHandler,
   healthRoutes,
   holdingsImportRoutes,
@@ -33,11 +37,13 @@ import {
 } from '../../repository/index.ts';
 import type { Config } from '../config.ts';
 import type { Services } from './open-services.ts';
+import { securityHeaders } from './security-headers.ts';
 
 /** The express application: routes of every folder mounted on one server. */
 export function createHttpApp(config: Config, services: Services, logger: Logger, shutdown: AbortSignal): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders({ publicBaseUrl: config.publicBaseUrl }));
   app.set('trust proxy', 'loopback');
   app.use(
     pinoHttp({
@@ -47,6 +53,8 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     }),
   );
   app.use(express.json({ limit: '1mb' }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
+  app.use(authenticate({ database: services.database, readingRooms: readingRoomList(config.auth.readingRoomIps) }), requireCsrfToken);
   const repositories = createRepositories(services.database.db);
   const resumableUploads = new ResumableUploads({
     directory: path.join(config.dataDir, 'uploads'),
@@ -64,6 +72,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     ]),
   );
   app.use(
+    authRoutes({ database: services.database, cookies: { secure: config.auth.secureCookies, lifetimeMs: config.auth.sessionLifetimeMs } }),
     resumableUploads.router,
     itemRoutes({
       repositories,
@@ -90,6 +99,8 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       resolveSource: imageSources(config, services),
       baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl),
       tileCache: { maxBytes: config.iiif.tileCacheBytes },
+      // A bound on what one request may render: without it `^60000,` would need gigabytes.
+      limits: { maxArea: config.iiif.maxPixels, maxWidth: 16_384, maxHeight: 16_384 },
       logger: logger.child({ component: 'iiif-image' }),
     }),
   );

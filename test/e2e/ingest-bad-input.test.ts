@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import { ADMIN_HEADERS, TEST_ADMIN_TOKEN } from '../helpers/running-app.ts';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { startApplication, type Application } from '../../scripts/app/application.ts';
@@ -17,6 +18,7 @@ let dataDir: string;
 test.before(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'e2e-bad-input-'));
   const config = loadConfig({
+    BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',
@@ -44,7 +46,7 @@ function upload(itemId: string, parts: { name?: string; value: string | Blob; fi
     if (typeof part.value === 'string') form.append(part.name ?? 'file', part.value);
     else form.append(part.name ?? 'file', part.value, part.filename ?? 'page.png');
   }
-  return fetch(`${application.url}/api/items/${itemId}/pages`, { method: 'POST', body: form });
+  return fetch(`${application.url}/api/items/${itemId}/pages`, { method: 'POST', headers: ADMIN_HEADERS, body: form });
 }
 
 async function pageCount(itemId: string): Promise<number> {
@@ -69,7 +71,7 @@ test('requests that are not page uploads get a 4xx naming the problem, and leave
     ['bad sha256 field', upload(itemId, [{ name: 'sha256', value: 'xyz' }, { value: new Blob([await png(10, 10)]) }]), 400, /"sha256" must be 64 hexadecimal/],
     ['over the size limit', upload(itemId, [{ value: new Blob([Buffer.alloc(UPLOAD_LIMIT + 1)]) }]), 413, /larger than the limit/],
     ['random bytes', upload(itemId, [{ value: new Blob([Buffer.from('not an image at all, just text')]) }]), 400, /not accepted/],
-    ['not multipart', fetch(`${application.url}/api/items/${itemId}/pages`, { method: 'POST', body: 'x' }), 400, /multipart\/form-data/],
+    ['not multipart', fetch(`${application.url}/api/items/${itemId}/pages`, { method: 'POST', headers: ADMIN_HEADERS, body: 'x' }), 400, /multipart\/form-data/],
     ['unknown item', upload('no-such-item', [{ value: new Blob([await png(10, 10)]) }]), 404, /not found/],
   ];
   for (const [name, request, status, message] of cases) {
@@ -99,7 +101,7 @@ test('a truncated scan is accepted, then its page fails validation with the reas
     .toBuffer();
   const truncated = whole.subarray(0, Math.floor(whole.length / 2));
   t.is((await upload(itemId, [{ value: new Blob([truncated]) }])).status, 202);
-  t.is((await fetch(`${application.url}/api/items/${itemId}/process`, { method: 'POST' })).status, 202);
+  t.is((await fetch(`${application.url}/api/items/${itemId}/process`, { method: 'POST', headers: ADMIN_HEADERS })).status, 202);
 
   const deadline = Date.now() + 60_000;
   let item: { status: string; pages: { status: string; failureReason: string | null; stages: Record<string, { status: string }> }[] };

@@ -12,6 +12,7 @@ import { characterErrorRate } from '../../pipeline/text/index.ts';
 import type { ObjectStore } from '../../storage/index.ts';
 import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
 import { FIXTURES, generateVietnamesePage } from '../pipeline/ocr/test-pages.ts';
+import { ADMIN_HEADERS } from '../helpers/running-app.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -31,7 +32,7 @@ async function json<T>(response: Response, status: number, t: ExecutionContext):
 
 async function post<T>(t: ExecutionContext, url: string, body: unknown, status = 201): Promise<T> {
   return json<T>(
-    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...ADMIN_HEADERS }, body: JSON.stringify(body) }),
     status,
     t,
   );
@@ -43,7 +44,7 @@ function upload(url: string, files: { name: string; bytes: Buffer; sha256?: stri
     if (file.sha256) form.append('sha256', file.sha256);
     form.append('file', new Blob([file.bytes]), file.name);
   }
-  return fetch(url, { method: 'POST', body: form });
+  return fetch(url, { method: 'POST', headers: ADMIN_HEADERS, body: form });
 }
 
 interface ItemView {
@@ -153,7 +154,7 @@ export async function runPipelineScenario(t: ExecutionContext, stack: RunningSta
   t.is(before.pages.length, 1 + scanPages, 'refused uploads left no page behind');
   t.is(before.status, 'uploading');
 
-  await json(await fetch(`${api}/items/${item.id}/process`, { method: 'POST' }), 202, t);
+  await json(await fetch(`${api}/items/${item.id}/process`, { method: 'POST', headers: ADMIN_HEADERS }), 202, t);
   const digitised = await waitForItem(t, `${api}/items/${item.id}`, (view) => ['digitised', 'failed'].includes(view.status));
   t.is(digitised.status, 'digitised', JSON.stringify(digitised.pages.map((page) => page.failureReason)));
 
@@ -191,7 +192,7 @@ export async function runPipelineScenario(t: ExecutionContext, stack: RunningSta
   t.is(manifest.items.length, 1 + scanPages);
 
   // Re-run one page from OCR: only that stage runs again, and the item is packaged again.
-  const reprocessed = await fetch(`${api}/pages/${generatedPage.id}/reprocess?from=ocr`, { method: 'POST' });
+  const reprocessed = await fetch(`${api}/pages/${generatedPage.id}/reprocess?from=ocr`, { method: 'POST', headers: ADMIN_HEADERS });
   t.is(reprocessed.status, 202);
   const again2 = await waitForItem(t, `${api}/items/${item.id}`, (view) => {
     const stages = view.pages[0]!.stages;
@@ -205,7 +206,7 @@ export async function runPipelineScenario(t: ExecutionContext, stack: RunningSta
   const reordered = await json<{ pageIds: string[]; repackaging: boolean }>(
     await fetch(`${api}/items/${item.id}/page-order`, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...ADMIN_HEADERS },
       body: JSON.stringify({ pageIds: order }),
     }),
     200,

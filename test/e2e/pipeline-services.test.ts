@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
+import { TEST_ADMIN_TOKEN } from '../helpers/running-app.ts';
 import pg from 'pg';
 import { pino } from 'pino';
 import { startApplication } from '../../scripts/app/application.ts';
@@ -14,6 +15,7 @@ test('services (PostgreSQL, S3 on s3rver, BullMQ on Redis): upload → digitised
   const unique = `e2e_${process.pid}_${Date.now().toString(36)}`;
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'e2e-services-'));
   const config = loadConfig({
+    BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     DATA_DIR: dataDir,
     PORT: '0',
     HOST: '127.0.0.1',

@@ -6,7 +6,7 @@ import test from 'ava';
 import sharp from 'sharp';
 import * as tus from 'tus-js-client';
 import { postJson } from '../helpers/post-json.ts';
-import { startAppOnFreePort, type RunningApp } from '../helpers/running-app.ts';
+import { startAppOnFreePort, type RunningApp, ADMIN_HEADERS } from '../helpers/running-app.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 
 let app: RunningApp;
@@ -46,20 +46,20 @@ const tusMetadata = (values: Record<string, string>) =>
 function createUpload(length: number, metadata: Record<string, string>): Promise<Response> {
   return fetch(`${app.baseUrl}/api/uploads`, {
     method: 'POST',
-    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(length), 'Upload-Metadata': tusMetadata(metadata) },
+    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Length': String(length), 'Upload-Metadata': tusMetadata(metadata), ...ADMIN_HEADERS },
   });
 }
 
 function patch(location: string, offset: number, bytes: Buffer): Promise<Response> {
   return fetch(new URL(location, app.baseUrl), {
     method: 'PATCH',
-    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream' },
+    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Offset': String(offset), 'Content-Type': 'application/offset+octet-stream', ...ADMIN_HEADERS },
     body: bytes,
   });
 }
 
 async function offsetOf(location: string): Promise<number> {
-  const response = await fetch(new URL(location, app.baseUrl), { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0' } });
+  const response = await fetch(new URL(location, app.baseUrl), { method: 'HEAD', headers: { 'Tus-Resumable': '1.0.0', ...ADMIN_HEADERS } });
   return Number(response.headers.get('upload-offset'));
 }
 
@@ -73,6 +73,7 @@ async function patchAndDrop(location: string, offset: number, bytes: Buffer, sen
       'Upload-Offset': String(offset),
       'Content-Type': 'application/offset+octet-stream',
       'Content-Length': String(bytes.length),
+      ...ADMIN_HEADERS,
     },
   });
   request.on('error', () => undefined);
@@ -84,7 +85,7 @@ async function patchAndDrop(location: string, offset: number, bytes: Buffer, sen
 function commit(itemId: string, uploads: { id: string; sha256?: string }[]): Promise<Response> {
   return fetch(`${app.baseUrl}/api/items/${itemId}/pages`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...ADMIN_HEADERS },
     body: JSON.stringify({ uploads }),
   });
 }
@@ -161,6 +162,7 @@ test('tus-js-client finishes a large scan through a connection that keeps droppi
     const url = await new Promise<string>((resolve, reject) => {
       const upload = new tus.Upload(scan, {
         endpoint: `${proxy.url}/api/uploads`,
+        headers: { ...ADMIN_HEADERS },
         metadata: { itemId, filename: '0001.png', sha256: sha256(scan) },
         retryDelays: [0, 50, 100, 200, 400, 800],
         onError: reject,
@@ -215,7 +217,7 @@ test('uploads are refused at creation when they are too large, unsized, or name 
   t.is((await createUpload(limit + 1, { itemId, filename: 'x.tif' })).status, 413);
   const unsized = await fetch(`${app.baseUrl}/api/uploads`, {
     method: 'POST',
-    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Defer-Length': '1', 'Upload-Metadata': tusMetadata({ itemId }) },
+    headers: { 'Tus-Resumable': '1.0.0', 'Upload-Defer-Length': '1', 'Upload-Metadata': tusMetadata({ itemId }), ...ADMIN_HEADERS },
   });
   t.is(unsized.status, 400);
   t.regex(await unsized.text(), /Upload-Length/);
@@ -235,7 +237,7 @@ test('adding uploads checks its request: malformed body, unknown id, another doc
   const otherId = await newItem('RU-7');
   const malformed = await fetch(`${app.baseUrl}/api/items/${itemId}/pages`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...ADMIN_HEADERS },
     body: JSON.stringify({ uploads: [{ id: 'x', sha256: 'short' }] }),
   });
   t.is(malformed.status, 400);

@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_ADMIN_PASSWORD } from './running-app.ts';
 
 /**
  * Debian's Chromium (installed by the test bootstrap), headless, with the flags that keep it
@@ -18,4 +19,12 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Signs the page in as the test administrator through the sign-in form, as a librarian would. */
+export async function signIn(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(`${baseUrl}/dang-nhap`);
+  await page.locator('#login-username').fill('admin');
+  await page.locator('#login-password').fill(TEST_ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL(`${baseUrl}/`), page.locator('.login-form button[type="submit"]').click()]);
 }

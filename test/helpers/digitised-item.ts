@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { postJson } from './post-json.ts';
 import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
 import { generateVietnamesePage } from '../pipeline/ocr/test-pages.ts';
+import { ADMIN_HEADERS } from './running-app.ts';
 
 
 /**
@@ -16,10 +17,10 @@ export async function digitisedItem(baseUrl: string, slug: string): Promise<{ it
   const page = await sharp(await rotateContent((await generateVietnamesePage()).png, 1)).withMetadata({ density: 300 }).png().toBuffer();
   const form = new FormData();
   form.append('file', new Blob([page]), '0001.png');
-  const uploaded = await fetch(`${api}/items/${item.id}/pages`, { method: 'POST', body: form });
+  const uploaded = await fetch(`${api}/items/${item.id}/pages`, { method: 'POST', headers: ADMIN_HEADERS, body: form });
   if (uploaded.status !== 202) throw new Error(`upload: ${uploaded.status} ${await uploaded.text()}`);
   const { pageIds } = (await uploaded.json()) as { pageIds: string[] };
-  await fetch(`${api}/items/${item.id}/process`, { method: 'POST' });
+  await fetch(`${api}/items/${item.id}/process`, { method: 'POST', headers: ADMIN_HEADERS });
   const deadline = Date.now() + 180_000;
   for (;;) {
     const { status } = (await (await fetch(`${api}/items/${item.id}`)).json()) as { status: string };

@@ -18,7 +18,7 @@ import {
 import { startApplication, type Application } from '../../scripts/app/application.ts';
 import { loadConfig } from '../../scripts/config.ts';
 import { postJson } from '../helpers/post-json.ts';
-import { freePort, startAppOnFreePort } from '../helpers/running-app.ts';
+import { freePort, startAppOnFreePort, TEST_ADMIN_TOKEN } from '../helpers/running-app.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { largePage, realPage } from './scan-pages.ts';
 
@@ -61,7 +61,7 @@ async function startStation(input: { hotFolder: string; server: string; collecti
   const state = await StationStateFile.open(path.join(input.hotFolder, '.station', 'state.json'));
   const reporter = new RecordingReporter();
   const profile = await loadStationProfile('text');
-  const client = new ServerClient({ baseUrl: input.server });
+  const client = new ServerClient({ baseUrl: input.server, token: TEST_ADMIN_TOKEN });
   const intake = new DocumentIntake({ profile, state, reporter, stableMs: input.stableMs ?? 300, quietMs: 0 });
   const uploader = new DocumentUploader({
     client,
@@ -217,7 +217,7 @@ test('the server stops in the middle of a large upload; scans keep being accepte
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'station-server-'));
   const hotFolder = await mkdtemp(path.join(os.tmpdir(), 'hot-folder-'));
   const port = await freePort();
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '500' });
+  const config = loadConfig({ BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '500' });
   let app: Application | undefined = await startApplication(config, pino({ level: 'silent' }));
   const proxy = await startTcpProxy(new URL(app.url), { bytesPerSecond: 8 * 1024 * 1024 });
   try {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import { postJson } from '../helpers/post-json.ts';
-import { startAppOnFreePort } from '../helpers/running-app.ts';
+import { startAppOnFreePort, TEST_ADMIN_TOKEN } from '../helpers/running-app.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { largePage, realPage } from './scan-pages.ts';
 
@@ -64,7 +64,7 @@ test('a station killed in the middle of its queue resumes when started again: no
     await writeFile(path.join(folder, 'item.json'), JSON.stringify({ identifier: 'ĐC-KILL', title: 'Địa chí huyện Hương Sơn', creator: 'Nguyễn Văn B' }));
     await writeFile(path.join(folder, 'done'), '');
     const args = [
-      'watch', hotFolder, '--server', proxy.url, '--state', stateFile, '--profile', 'text', '--collection', collection.id,
+      'watch', hotFolder, '--server', proxy.url, '--token', TEST_ADMIN_TOKEN, '--state', stateFile, '--profile', 'text', '--collection', collection.id,
       '--stable-seconds', '0.3', '--poll-seconds', '0.2', '--parallel', '1', '--chunk-mb', '1', '--retry-max-seconds', '2', '--no-process',
     ];
 

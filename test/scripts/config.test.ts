@@ -80,10 +80,19 @@ test('several problems are reported together', (t) => {
 
 test('IIIF settings: extra images folder resolved, cache sizes in bytes', (t) => {
   const defaults = loadConfig({}, '/srv/thuvien').iiif;
-  t.deepEqual(defaults, { extraImagesDir: undefined, pyramidCacheBytes: 2048 * 1024 * 1024, tileCacheBytes: 64 * 1024 * 1024 });
-  const set = loadConfig({ IIIF_EXTRA_IMAGES_DIR: 'fixtures/iiif', IIIF_PYRAMID_CACHE_MB: '100', IIIF_TILE_CACHE_MB: '0' }, '/srv/thuvien').iiif;
-  t.deepEqual(set, { extraImagesDir: '/srv/thuvien/fixtures/iiif', pyramidCacheBytes: 100 * 1024 * 1024, tileCacheBytes: 0 });
+  t.deepEqual(defaults, { extraImagesDir: undefined, pyramidCacheBytes: 2048 * 1024 * 1024, tileCacheBytes: 64 * 1024 * 1024, maxPixels: 40_000_000 });
+  const set = loadConfig({ IIIF_EXTRA_IMAGES_DIR: 'fixtures/iiif', IIIF_PYRAMID_CACHE_MB: '100', IIIF_TILE_CACHE_MB: '0', IIIF_MAX_PIXELS: '2000000' }, '/srv/thuvien').iiif;
+  t.deepEqual(set, { extraImagesDir: '/srv/thuvien/fixtures/iiif', pyramidCacheBytes: 100 * 1024 * 1024, tileCacheBytes: 0, maxPixels: 2_000_000 });
   t.throws(() => loadConfig({ IIIF_PYRAMID_CACHE_MB: '10' }), { message: /IIIF_PYRAMID_CACHE_MB must be at least 64/ });
+});
+
+test('sign-in settings: session length, secure cookies under https, reading rooms, bootstrap secrets never echoed', (t) => {
+  t.like(loadConfig({}).auth, { sessionLifetimeMs: 12 * 3_600_000, secureCookies: false, readingRoomIps: [] });
+  const https = loadConfig({ PUBLIC_BASE_URL: 'https://thuvien.example.vn', SESSION_HOURS: '2', READING_ROOM_IPS: '10.1.0.0/16, 192.168.5.7' }).auth;
+  t.like(https, { sessionLifetimeMs: 2 * 3_600_000, secureCookies: true, readingRoomIps: ['10.1.0.0/16', '192.168.5.7'] });
+  const error = t.throws(() => loadConfig({ BOOTSTRAP_ADMIN_TOKEN: 'too-short-secret' }));
+  t.regex(error.message, /BOOTSTRAP_ADMIN_TOKEN must be at least 32 characters/);
+  t.false(error.message.includes('too-short-secret'), 'a secret is never repeated in the message');
 });
 
 test('worker and upload settings', (t) => {

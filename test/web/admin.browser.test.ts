@@ -11,6 +11,7 @@ import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundH
 import { holdingsImportRoutes, statsRoutes } from '../../repository/stats/index.ts';
 import { webRoutes } from '../../repository/web/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -38,7 +39,7 @@ test('an administrator imports a holdings CSV on /quan-tri and sees the percenta
   await items.create({ collectionId: collection.id, identifier: 'ĐC-1', title: 'Lịch sử Đắk Nông', status: 'digitised' });
   await items.create({ collectionId: collection.id, identifier: 'ĐC-2', title: 'Địa chí Gia Nghĩa', status: 'registered' });
   const app = express();
-  app.use(statsRoutes({ database, clock: () => new Date() }), holdingsImportRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
+  app.use(actingAs(ADMIN_VIEWER), statsRoutes({ database, clock: () => new Date() }), holdingsImportRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
   app.use(notFoundHandler);
   app.use(errorHandler(pino({ level: 'silent' })));
   const server = app.listen(0, '127.0.0.1');

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, signIn } from '../helpers/browser.ts';
 import { digitisedItem } from '../helpers/digitised-item.ts';
 import { startAppOnFreePort } from '../helpers/running-app.ts';
 
@@ -30,6 +30,7 @@ test('every web page renders without console errors or horizontal overflow, in V
       ['/bien-muc/tai-lieu-moi', 200],
       [`/bien-muc/tai-lieu/${itemId}`, 200],
       [`/viewer/${itemId}`, 200],
+      ['/dang-nhap', 200],
       ['/khong-co-trang-nay', 404],
     ];
     const page = await browser.newPage();
@@ -51,6 +52,7 @@ test('every web page renders without console errors or horizontal overflow, in V
       // Leaving a page aborts what it still had open (the operator page's event stream): not a failure.
       if (request.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`${current}: request failed ${request.url()} ${request.failure()?.errorText ?? ''}`);
     });
+    await signIn(page, baseUrl);
     let visited = 0;
     for (const [path, status] of paths) {
       for (const language of ['vi', 'en'] as const) {

@@ -6,6 +6,7 @@ import express from 'express';
 import { pino } from 'pino';
 import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundHandler, PgliteDatabase, type Database } from '../../repository/index.ts';
 import { webRoutes } from '../../repository/web/index.ts';
+import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
 
 let database: Database;
 let server: Server;
@@ -23,7 +24,7 @@ test.before(async () => {
   const item = await repositories.items.create({ collectionId, identifier: 'ĐC-7', title: 'Sổ tay <script>x</script>' });
   itemId = item.id;
   const app = express();
-  app.use(webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
+  app.use(actingAs(ADMIN_VIEWER), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
   app.use(notFoundHandler);
   app.use(errorHandler(pino({ level: 'silent' })));
   server = app.listen(0, '127.0.0.1');

@@ -16,6 +16,7 @@ import {
   type Repositories,
 } from '../../repository/index.ts';
 import { recordRoutes, webRoutes } from '../../repository/web/index.ts';
+import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
 
 let database: Database;
 let server: Server;
@@ -30,7 +31,7 @@ test.before(async () => {
   repositories = createRepositories(database.db);
   seeded = await repositories.libraries.create({ slug: 'tv-lam-dong', name: 'Thư viện tỉnh Lâm Đồng', province: 'Lâm Đồng', kind: 'provincial' });
   const app = express();
-  app.use(recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
+  app.use(actingAs(ADMIN_VIEWER), recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
   app.use(notFoundHandler);
   app.use(errorHandler(pino({ level: 'silent' })));
   server = app.listen(0, '127.0.0.1');

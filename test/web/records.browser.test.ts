@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundHandler, PgliteDatabase } from '../../repository/index.ts';
 import { recordRoutes, webRoutes } from '../../repository/web/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
+import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -33,7 +34,7 @@ test('an administrator adds a collection through the form, corrects a refused co
   const { libraries, collections } = createRepositories(database.db);
   const library = await libraries.create({ slug: 'dak-nong', name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
   const app = express();
-  app.use(recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
+  app.use(actingAs(ADMIN_VIEWER), recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
   app.use(notFoundHandler);
   app.use(errorHandler(pino({ level: 'silent' })));
   const server = app.listen(0, '127.0.0.1');

@@ -3,6 +3,7 @@ import { migration0001Initial } from './0001-initial.ts';
 import { migration0002JobQueue } from './0002-job-queue.ts';
 import { migration0003PageSources } from './0003-page-sources.ts';
 import { migration0005SearchFolded } from './0005-search-folded.ts';
+import { migration0006Auth } from './0006-auth.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -13,4 +14,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0002-job-queue': migration0002JobQueue,
   '0003-page-sources': migration0003PageSources,
   '0005-search-folded': migration0005SearchFolded,
+  '0006-auth': migration0006Auth,
 });

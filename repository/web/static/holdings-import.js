@@ -2,6 +2,8 @@
 // text/csv, keeps the answer for one reload (sessionStorage) and reloads the page, so every
 // figure on the page is the server's (progressStatistics), then shows what was imported,
 // skipped and why next to the collection's form.
+// Sent with every request that changes something: the server refuses a signed-in browser's change without it (CSRF).
+const CSRF = { 'X-CSRF-Token': document.querySelector('meta[name="csrf-token"]')?.content ?? '' };
 const STORE_KEY = 'holdings-import-result';
 
 function fill(template, values) {
@@ -66,7 +68,7 @@ for (const form of document.querySelectorAll('form[data-holdings-import]')) {
     button.disabled = true;
     showLines(output, [form.dataset.msgSending]);
     try {
-      const response = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'text/csv; charset=utf-8' }, body: file });
+      const response = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'text/csv; charset=utf-8', ...CSRF }, body: file });
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
         showLines(output, [fill(form.dataset.msgFailed, { reason: body.error?.message ?? String(response.status) })]);

@@ -18,6 +18,8 @@ const CHUNK_BYTES = 8 * 1024 * 1024;
 const HASH_LIMIT = 512 * 1024 * 1024;
 const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000, 60000];
 const ADD_ATTEMPTS = 5;
+// Sent with every request that changes something: the server refuses a signed-in browser's change without it (CSRF).
+const CSRF = { 'X-CSRF-Token': document.querySelector('meta[name="csrf-token"]')?.content ?? '' };
 
 const fill = (key, values = {}) => messages[key].replace(/\{(\w+)\}/g, (placeholder, name) => (name in values ? String(values[name]) : placeholder));
 const element = (tag, className, text) => {
@@ -83,6 +85,7 @@ function sendResumable(entry, sha256) {
     if (sha256) metadata.sha256 = sha256;
     const upload = new window.tus.Upload(entry.file, {
       endpoint: '/api/uploads',
+      headers: CSRF,
       chunkSize: CHUNK_BYTES,
       retryDelays: RETRY_DELAYS_MS,
       metadata,
@@ -123,7 +126,7 @@ async function addToDocument(uploadId, sha256) {
     try {
       response = await fetch(`/api/items/${encodeURIComponent(itemId)}/pages`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...CSRF },
         body: JSON.stringify({ uploads: [sha256 ? { id: uploadId, sha256 } : { id: uploadId }] }),
       });
     } catch {
@@ -322,7 +325,7 @@ function draw(progress) {
 }
 
 async function post(url) {
-  const response = await fetch(url, { method: 'POST' });
+  const response = await fetch(url, { method: 'POST', headers: CSRF });
   if (response.ok) return undefined;
   const body = await response.json().catch(() => ({}));
   return body.error?.message ?? String(response.status);
@@ -340,7 +343,7 @@ async function movePage(pageId, offset) {
   try {
     const response = await fetch(`/api/items/${encodeURIComponent(itemId)}/page-order`, {
       method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...CSRF },
       body: JSON.stringify({ pageIds: order }),
     });
     if (!response.ok) {

@@ -68,6 +68,7 @@ export function collectionFormView(context: PageContext, page: CollectionFormPag
 ${noLibraries ? html`<p class="notice">${t('records.collection.noLibraries')} <a href="/quan-tri/thu-vien/moi">${t('records.addLibrary')}</a></p>` : ''}
 ${errorSummary(context, summary, general)}
 <form class="record-form" action="${withLanguage(action, context.language)}" method="post" accept-charset="utf-8">
+  <input type="hidden" name="_csrf" value="${context.csrfToken ?? ''}">
   <div class="record-form__grid">
     ${libraryField(context, page, error('libraryId'))}
     ${inputField(context, { ...common('title'), maxLength: 500, wide: true })}

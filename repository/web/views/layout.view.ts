@@ -30,6 +30,7 @@ export function layoutView(context: PageContext, input: LayoutInput): SafeHtml {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSETS}/site.css">
+${context.csrfToken === undefined ? '' : html`<meta name="csrf-token" content="${context.csrfToken}">`}
 <title>${input.title} — ${t('site.name')}</title>
 ${(input.scripts ?? []).map((script) => html`<script type="module" src="${ASSETS}/${script}"></script>\n`)}</head>
 <body>
@@ -45,6 +46,7 @@ ${(input.scripts ?? []).map((script) => html`<script type="module" src="${ASSETS
         )}
       </ul>
     </nav>
+    ${accountView(context)}
     <a class="language-switch" href="${withLanguage(context.url, other)}" hreflang="${other}" lang="${other}" title="${t('lang.switch')}">${t('lang.other')}</a>
   </div>
 </header>
@@ -57,4 +59,14 @@ ${input.main}
 </body>
 </html>
 `;
+}
+
+/** Sign-in link, or who is signed in with a sign-out button (a POST with the CSRF token, never a link). */
+function accountView(context: PageContext): SafeHtml {
+  const { t } = context;
+  if (context.signedInAs === undefined) {
+    return html`<a class="account-link" href="/dang-nhap?tiep=${encodeURIComponent(context.url)}">${t('login.link')}</a>`;
+  }
+  return html`<form class="account-form" action="/dang-xuat" method="post"><span>${t('login.signedInAs', { name: context.signedInAs })}</span>
+      <input type="hidden" name="_csrf" value="${context.csrfToken ?? ''}"><button type="submit">${t('login.logout')}</button></form>`;
 }

@@ -39,6 +39,7 @@ export function libraryFormView(context: PageContext, page: LibraryFormPage): Sa
 <p class="lead">${t('records.library.intro')}</p>
 ${errorSummary(context, summary, general)}
 <form class="record-form" action="${withLanguage(action, context.language)}" method="post" accept-charset="utf-8">
+  <input type="hidden" name="_csrf" value="${context.csrfToken ?? ''}">
   <div class="record-form__grid">
     ${inputField(context, { ...common('name'), maxLength: 300, wide: true })}
     ${inputField(context, { ...common('slug'), hint: t('records.library.slugHint'), maxLength: 100, autocomplete: 'off', pattern: '[a-z0-9]+(-[a-z0-9]+)*', wide: true })}

@@ -17,6 +17,7 @@ import {
   type LibraryProgress,
   type ProgressStatistics,
 } from '../../../repository/stats/index.ts';
+import { actingAs, ADMIN_VIEWER } from '../../helpers/acting-as.ts';
 
 export interface StatsTarget {
   /** Opens a fresh, empty, not yet migrated database. */
@@ -54,9 +55,10 @@ export function runStatsContract(test: TestFn, target: StatsTarget): void {
     repos = createRepositories(database.db);
     const app = express();
     app.use(express.json());
-    app.use(statsRoutes({ database, clock: () => CLOCK }), holdingsImportRoutes({ database }));
+    app.use(actingAs(ADMIN_VIEWER), statsRoutes({ database, clock: () => CLOCK }), holdingsImportRoutes({ database }));
     app.use(errorHandler(pino({ level: 'silent' })));
     server = app.listen(0, '127.0.0.1');
+    server.keepAliveTimeout = 65_000;
     await new Promise((resolve) => server.once('listening', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -505,7 +507,7 @@ export function runStatsContract(test: TestFn, target: StatsTarget): void {
   test('import: a body over the limit is a 413', async (t) => {
     const col = await emptyCollection();
     const app = express();
-    app.use(holdingsImportRoutes({ database, maxBytes: 100 }), errorHandler(pino({ level: 'silent' })));
+    app.use(actingAs(ADMIN_VIEWER), holdingsImportRoutes({ database, maxBytes: 100 }), errorHandler(pino({ level: 'silent' })));
     const small = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => small.once('listening', resolve));
     t.teardown(() => new Promise<void>((resolve) => small.close(() => resolve())));
