@@ -70,4 +70,4 @@ export * from './auth/index.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';
-export { pageNotFound, recordRoutes, webRoutes } from './web/index.ts';
+export { auditRoutes, pageNotFound, recordRoutes, webRoutes } from './web/index.ts';

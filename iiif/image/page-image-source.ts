@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
-import { assertCanSeeContent, createRepositories, viewerOf, type Database } from '../../repository/index.ts';
+import { createRepositories, seeContent, type Database } from '../../repository/index.ts';
 import { InvalidInputError, NotFoundError, type ObjectInfo, type ObjectStore } from '../../storage/index.ts';
 import type { ImageSource, ResolveImageSource } from './image-source.ts';
 import type { PyramidFileCache } from './pyramid-file-cache.ts';
@@ -36,7 +36,7 @@ export function pageImageSource(database: Database, store: ObjectStore, cache: P
       throw error;
     });
     const item = await repositories.items.getById(page.itemId);
-    assertCanSeeContent(item, viewerOf(req));
+    await seeContent(req, item, 'image');
     const key = page.derivatives.pyramid;
     if (key === undefined) throw new NotFoundError(`Page ${identifier} has no image yet: its derivatives stage has not run`);
     const info = await statOf(key);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { assertCanSeeContent, createRepositories, viewerOf, type Database } from '../../repository/index.ts';
+import { createRepositories, seeContent, type Database } from '../../repository/index.ts';
 import { packageKey, UpstreamError, type ObjectStore } from '../../storage/index.ts';
 import { readJsonObject } from './read-json-object.ts';
 import { rebaseIds } from './rebase-ids.ts';
@@ -23,7 +23,7 @@ export function manifestRoutes(database: Database, store: ObjectStore, publicBas
   router.get('/iiif/manifest/:itemId', async (req, res) => {
     allowAnyOrigin(res);
     const item = await createRepositories(database.db).items.getById(req.params.itemId);
-    assertCanSeeContent(item, viewerOf(req));
+    await seeContent(req, item, 'manifest');
     const key = packageKey(item.id, 'manifest.json');
     const manifest = await readJsonObject(store, key);
     const storedBase = storedBaseUrl(manifest, `/iiif/manifest/${encodeURIComponent(item.id)}`, key);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { assertCanSeeContent, createRepositories, viewerOf, type Database } from '../../repository/index.ts';
+import { createRepositories, seeContent, type Database } from '../../repository/index.ts';
 import type { ObjectStore } from '../../storage/index.ts';
 import { allowAnyOrigin, sendIiifJson } from '../presentation/send-iiif-json.ts';
 import { requestBaseUrl } from '../presentation/request-base-url.ts';
@@ -32,7 +32,7 @@ export function searchRoutes(deps: SearchRoutesDependencies): Router {
     allowAnyOrigin(res);
     const repositories = createRepositories(deps.database.db);
     const item = await repositories.items.getById(req.params.itemId);
-    assertCanSeeContent(item, viewerOf(req));
+    await seeContent(req, item, 'content-search');
     const request = parseSearchRequest(req.query as Record<string, unknown>);
     const base = requestBaseUrl(req, deps.publicBaseUrl);
     const itemPath = encodeURIComponent(item.id);

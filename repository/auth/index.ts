@@ -15,3 +15,5 @@ export {
   type SessionCookieOptions,
 } from './request-auth.ts';
 export { SessionRepository, type ActiveSession } from './session.repository.ts';
+export { seeContent } from './see-content.ts';
+export { auditWrites } from './audit-writes.ts';

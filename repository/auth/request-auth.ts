@@ -14,6 +14,8 @@ declare module 'express-serve-static-core' {
     viewer?: Viewer;
     /** The signed-in browser's session, when the request came with its cookie. */
     browserSession?: { cookie: string; csrfToken: string };
+    /** Where this request's accountable actions are written (set by `authenticate`). */
+    audit?: AuditLogRepository;
   }
 }
 
@@ -68,6 +70,7 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
   const tokens = new ApiTokenRepository(options.database.db);
   const audit = new AuditLogRepository(options.database.db);
   return async (req, _res, next) => {
+    req.audit = audit;
     const readingRoom = inReadingRoom(options.readingRooms, req.ip);
     const authorization = req.headers.authorization;
     if (authorization !== undefined) {

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ChecksumMismatchError, InvalidInputError, isAppError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
 import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
 import type { Repositories } from '../database/repositories.ts';
-import { assertCanChangeLibrary, assertCanSeeContent, assertRole, canSeeContent, isStaff } from '../access/access-decision.ts';
+import { assertCanChangeLibrary, assertRole, canSeeContent, isStaff } from '../access/access-decision.ts';
+import { seeContent } from '../auth/see-content.ts';
 import { viewerOf } from '../auth/request-auth.ts';
 import { pageFailureReason } from '../database/page.repository.ts';
 import type { IngestedFile, ItemProcessing, PageIngest } from './ingest.port.ts';
@@ -167,7 +168,7 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
 
   router.get('/api/items/:itemId/pdf', async (req, res) => {
     const item = await repositories.items.getById(req.params.itemId as string);
-    assertCanSeeContent(item, viewerOf(req));
+    await seeContent(req, item, 'pdf');
     await sendObject(res, store, packageKey(item.id, 'document.pdf'), {
       contentType: 'application/pdf',
       filename: `${item.identifier.replace(/[^\p{L}\p{N}._-]+/gu, '_')}.pdf`,
@@ -175,9 +176,9 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   });
 
   /** A page whose item's content the viewer may see. */
-  const readablePage = async (req: Request, pageId: string) => {
+  const readablePage = async (req: Request, pageId: string, door: string) => {
     const page = await repositories.pages.getById(pageId);
-    assertCanSeeContent(await repositories.items.getById(page.itemId), viewerOf(req));
+    await seeContent(req, await repositories.items.getById(page.itemId), door);
     return page;
   };
 
@@ -190,17 +191,17 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   });
 
   router.get('/api/pages/:pageId/text', async (req, res) => {
-    const page = await readablePage(req, req.params.pageId as string);
+    const page = await readablePage(req, req.params.pageId as string, 'text');
     await sendObject(res, store, storedDerivativeKey(page, 'text'), { contentType: 'text/plain; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/hocr', async (req, res) => {
-    const page = await readablePage(req, req.params.pageId as string);
+    const page = await readablePage(req, req.params.pageId as string, 'hocr');
     await sendObject(res, store, storedDerivativeKey(page, 'hocr'), { contentType: 'text/vnd.hocr+html; charset=utf-8' });
   });
 
   router.get('/api/pages/:pageId/thumbnail', async (req, res) => {
-    const page = await readablePage(req, req.params.pageId as string);
+    const page = await readablePage(req, req.params.pageId as string, 'thumbnail');
     await sendObject(res, store, storedDerivativeKey(page, 'thumb'), { contentType: 'image/jpeg' });
   });
 

@@ -3,3 +3,4 @@ export { webRoutes, pageNotFound, BROWSE_PAGE_SIZE, type WebRoutesDependencies }
 export { recordRoutes, type RecordRoutesDependencies } from './records.routes.ts';
 export { html, raw, escapeHtml, SafeHtml } from './html.ts';
 export { chooseLanguage } from './i18n/choose-language.ts';
+export { auditRoutes } from './audit.routes.ts';

@@ -18,6 +18,8 @@ import {
 import { buildPyramid } from '../../pipeline/index.ts';
 import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
 import {
+  auditRoutes,
+  auditWrites,
   authenticate,
   authRoutes,
   createRepositories,
@@ -54,7 +56,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
   );
   app.use(express.json({ limit: '1mb' }));
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
-  app.use(authenticate({ database: services.database, readingRooms: readingRoomList(config.auth.readingRoomIps) }), requireCsrfToken);
+  app.use(authenticate({ database: services.database, readingRooms: readingRoomList(config.auth.readingRoomIps) }), requireCsrfToken, auditWrites);
   const repositories = createRepositories(services.database.db);
   const resumableUploads = new ResumableUploads({
     directory: path.join(config.dataDir, 'uploads'),
@@ -95,6 +97,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
     webRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
     recordRoutes({ database: services.database }),
+    auditRoutes({ database: services.database }),
     imageRoutes({
       resolveSource: imageSources(config, services),
       baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl),

@@ -198,3 +198,36 @@ test('the password policy refuses short, common and name-based passwords', async
   t.is(refused.status, 400);
   t.regex(((await refused.json()) as { error: { message: string } }).error.message, /password must be at least 12/);
 });
+
+test('the audit log records reads of restricted content once per viewer and door, and signed-in writes; administrators read it as a page and a CSV', async (t) => {
+  const { collectionId } = await libraryWithCollection('auth-audit', 'restricted');
+  const item = await postJson(`${app.baseUrl}/api/items`, { collectionId, identifier: 'AUD-1', title: 'Sách cần ghi nhật ký' });
+  const reader = await user('doc-gia-nhat-ky', 'reader', null);
+  const readerToken = await tokenFor(reader.id);
+  const asReader = { authorization: `Bearer ${readerToken}` };
+  for (let read = 0; read < 3; read += 1) t.is((await fetch(`${app.baseUrl}/api/items/${item.id}/pdf`, { headers: asReader })).status, 404);
+  t.is((await fetch(`${app.baseUrl}/api/items/${item.id}/pdf`)).status, 401);
+
+  const entries = await new AuditLogRepository(app.application.services.database.db).list({ limit: 1000, action: 'content.read' });
+  const mine = entries.filter((entry) => entry.targetId === item.id);
+  t.is(mine.filter((entry) => entry.actorName === 'doc-gia-nhat-ky' && entry.outcome === 'ok').length, 1, 'three reads, one line');
+  t.is(mine.filter((entry) => entry.actorVia === 'anonymous' && entry.outcome === 'denied').length, 1);
+  t.like(mine.find((entry) => entry.outcome === 'ok')?.detail, { door: 'pdf', level: 'restricted' });
+  const writes = await new AuditLogRepository(app.application.services.database.db).list({ limit: 1000, action: 'POST /api/items' });
+  t.true(writes.some((entry) => entry.actorName === 'admin' && entry.outcome === 'ok'), JSON.stringify(writes));
+
+  const page = await fetch(`${app.baseUrl}/quan-tri/nhat-ky?action=content.read`, { headers: ADMIN_HEADERS });
+  t.is(page.status, 200);
+  const html = await page.text();
+  t.regex(html, /Nhật ký truy cập và thao tác/);
+  t.true(html.includes('doc-gia-nhat-ky'), 'the page lists the reader');
+  const csv = await fetch(`${app.baseUrl}/quan-tri/nhat-ky.csv?action=content.read`, { headers: ADMIN_HEADERS });
+  t.regex(csv.headers.get('content-type') ?? '', /text\/csv/);
+  const bytes = Buffer.from(await csv.arrayBuffer());
+  t.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM, so spreadsheets read Vietnamese as UTF-8');
+  const text = bytes.subarray(3).toString('utf8');
+  t.true(text.startsWith('at,actor,via,action,target_type,target_id,outcome,ip,detail\r\n'), text.slice(0, 200));
+  t.true(text.includes(`content.read,item,${item.id},ok`), text.slice(0, 600));
+  t.is((await fetch(`${app.baseUrl}/quan-tri/nhat-ky`, { headers: asReader, redirect: 'manual' })).status, 403, 'readers do not read the log');
+  t.is((await fetch(`${app.baseUrl}/quan-tri/nhat-ky`, { redirect: 'manual' })).status, 303);
+});

@@ -30,6 +30,7 @@ test('every web page renders without console errors or horizontal overflow, in V
       ['/bien-muc/tai-lieu-moi', 200],
       [`/bien-muc/tai-lieu/${itemId}`, 200],
       [`/viewer/${itemId}`, 200],
+      ['/quan-tri/nhat-ky', 200],
       ['/dang-nhap', 200],
       ['/khong-co-trang-nay', 404],
     ];

@@ -147,6 +147,7 @@ export function adminView(context: PageContext, input: AdminPage): SafeHtml {
   <a class="button" href="/api/reports/progress.csv?${dateQuery}" download>${t('admin.csv')}</a>
   <a class="button button--secondary" href="/quan-tri/bao-cao?${dateQuery}">${t('admin.print')}</a>
   <a class="button button--secondary" href="/quan-tri/thu-vien/moi">${t('records.addLibrary')}</a>
+  <a class="button button--secondary" href="/quan-tri/nhat-ky">${t('audit.link')}</a>
   <a class="button button--secondary" href="/quan-tri/bo-suu-tap/moi">${t('records.addCollection')}</a>
 </p>
 ${statistics.libraries.length === 0 ? html`<p>${t('home.empty')}</p>` : ''}
