@@ -170,13 +170,22 @@ export async function validatePage(input: ImageSource | string, profile: Validat
   };
 }
 
+/** Images one multi-page TIFF may hold: more than any bound volume, few enough that listing them stays quick. */
+export const MAX_TIFF_PAGES = 2000;
+
 /**
  * Size and resolution of every page of a (multi-page) TIFF, from the headers only: nothing is
  * decoded, so it is safe on any file; the pixel limit is applied when each page is validated
- * as `{ path, page }`. A JPEG or PNG lists as its one page.
+ * as `{ path, page }`. A JPEG or PNG lists as its one page. A TIFF of more than `maxPages`
+ * images is refused (`InvalidInputError`) before any page header is read.
  */
-export async function listTiffPages(path: string): Promise<TiffPageInfo[]> {
+export async function listTiffPages(path: string, maxPages = MAX_TIFF_PAGES): Promise<TiffPageInfo[]> {
   const first = await readImageHeader(path);
+  if (first.pageCount > maxPages) {
+    throw new InvalidInputError(
+      `The TIFF holds ${first.pageCount} images; at most ${maxPages} are taken from one file (each becomes a page): split it, or send the pages as separate files`,
+    );
+  }
   const pages: TiffPageInfo[] = [{ page: 0, width: first.width, height: first.height, dpi: first.dpi }];
   for (let page = 1; page < first.pageCount; page += 1) {
     const header = await readImageHeader({ path, page });

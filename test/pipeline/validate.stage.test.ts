@@ -314,6 +314,11 @@ test('the real two-page vietsample.tif: pageCount 2, each page listed and valida
   await t.throwsAsync(validatePage({ path: VIETSAMPLE, page: -1 }, PROFILE), { instanceOf: InvalidInputError });
 });
 
+test('listTiffPages refuses a TIFF with more images than one file may hold, naming the count', async (t) => {
+  await t.throwsAsync(listTiffPages(VIETSAMPLE, 1), { instanceOf: InvalidInputError, message: /holds 2 images; at most 1 .*split it/ });
+  t.is((await listTiffPages(VIETSAMPLE, 2)).length, 2);
+});
+
 test('listTiffPages lists a single-page file as one page', async (t) => {
   const page = await makePage({ path: file('single.jpg'), width: 300, height: 200, format: 'jpeg', dpi: 200 });
   t.deepEqual(await listTiffPages(page), [{ page: 0, width: 300, height: 200, dpi: 200 }]);
