@@ -1,15 +1,9 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import express from 'express';
-import { pino } from 'pino';
+import { Router } from 'express';
 import {
   createRepositories,
-  errorHandler,
   IN_MEMORY,
   migrateToLatest,
-  notFoundHandler,
   PgliteDatabase,
   type Database,
 } from '../../repository/index.ts';
@@ -18,10 +12,11 @@ import { holdingsImportRoutes, PROGRESS_CSV_COLUMNS, statsRoutes } from '../../r
 import { webRoutes } from '../../repository/web/index.ts';
 import { escapeHtml } from '../../repository/web/html.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
+import { serveRouters, type ServedRouters } from '../helpers/serve-routers.ts';
 
 interface Fixture {
   database: Database;
-  server: Server;
+  server: ServedRouters;
   base: string;
   publicId: string;
   restrictedId: string;
@@ -50,16 +45,17 @@ async function setUp(): Promise<Fixture> {
   await items.create({ collectionId: b.id, identifier: 'QH-1', title: 'Thư viện Nôm', status: 'digitised' });
   await items.create({ collectionId: c.id, identifier: 'NS-1', title: 'Báo cáo thư viện', status: 'digitised' });
 
-  const app = express();
   const clock = () => NOW;
   // Staff pages as an administrator; the search as an anonymous reader.
-  app.use(['/quan-tri', '/api/collections'], actingAs(ADMIN_VIEWER));
-  app.use(statsRoutes({ database, clock }), siteSearchRoutes({ database }), holdingsImportRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid', clock }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(pino({ level: 'silent' })));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { database, server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, publicId: publicItem.id, restrictedId: restricted.id, collectionA: a.id };
+  const staff = Router().use(['/quan-tri', '/api/collections'], actingAs(ADMIN_VIEWER));
+  const server = await serveRouters(
+    staff,
+    statsRoutes({ database, clock }),
+    siteSearchRoutes({ database }),
+    holdingsImportRoutes({ database }),
+    webRoutes({ database, publicBaseUrl: 'http://x.invalid', clock }),
+  );
+  return { database, server, base: server.baseUrl, publicId: publicItem.id, restrictedId: restricted.id, collectionA: a.id };
 }
 
 let fixture: Fixture;
@@ -67,7 +63,7 @@ test.before(async () => {
   fixture = await setUp();
 });
 test.after.always(async () => {
-  fixture?.server.close();
+  await fixture?.server.close();
   await fixture?.database.close();
 });
 

@@ -1,17 +1,14 @@
-import { once } from 'node:events';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import express from 'express';
-import { pino } from 'pino';
 import type { Page } from 'playwright-core';
-import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundHandler, PgliteDatabase } from '../../repository/index.ts';
+import { createRepositories, IN_MEMORY, migrateToLatest, PgliteDatabase } from '../../repository/index.ts';
 import { holdingsImportRoutes, statsRoutes } from '../../repository/stats/index.ts';
 import { webRoutes } from '../../repository/web/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
+import { serveRouters } from '../helpers/serve-routers.ts';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -38,13 +35,13 @@ test('an administrator imports a holdings CSV on /quan-tri and sees the percenta
   await collections.create({ libraryId: library.id, slug: 'quy-hiem', title: 'Sách quý hiếm', category: 'rare', holdingsCount: 10 });
   await items.create({ collectionId: collection.id, identifier: 'ĐC-1', title: 'Lịch sử Đắk Nông', status: 'digitised' });
   await items.create({ collectionId: collection.id, identifier: 'ĐC-2', title: 'Địa chí Gia Nghĩa', status: 'registered' });
-  const app = express();
-  app.use(actingAs(ADMIN_VIEWER), statsRoutes({ database, clock: () => new Date() }), holdingsImportRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(pino({ level: 'silent' })));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveRouters(
+    actingAs(ADMIN_VIEWER),
+    statsRoutes({ database, clock: () => new Date() }),
+    holdingsImportRoutes({ database }),
+    webRoutes({ database, publicBaseUrl: 'http://x.invalid' }),
+  );
+  const { baseUrl } = server;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'holdings-'));
   const csv = path.join(dir, 'danh-muc.csv');
   await writeFile(csv, '\uFEFFidentifier,title,author,year\r\nĐC-2,Địa chí Gia Nghĩa,,\r\nĐC-3,Văn hóa M’Nông,Nguyễn Văn A,1998\r\nĐC-4,Sử thi Ot N’drong,,2005\r\nĐC-5,,,\r\n');
@@ -99,7 +96,7 @@ test('an administrator imports a holdings CSV on /quan-tri and sees the percenta
     t.deepEqual(offSite, [], 'nothing is requested from another host');
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
     await database.close();
     await rm(dir, { recursive: true, force: true });
   }

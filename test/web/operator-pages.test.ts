@@ -1,15 +1,11 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import express from 'express';
-import { pino } from 'pino';
-import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundHandler, PgliteDatabase, type Database } from '../../repository/index.ts';
+import { createRepositories, IN_MEMORY, migrateToLatest, PgliteDatabase, type Database } from '../../repository/index.ts';
 import { webRoutes } from '../../repository/web/index.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
+import { serveRouters, type ServedRouters } from '../helpers/serve-routers.ts';
 
 let database: Database;
-let server: Server;
+let server: ServedRouters | undefined;
 let base: string;
 let itemId: string;
 let collectionId: string;
@@ -23,16 +19,11 @@ test.before(async () => {
   collectionId = collection.id;
   const item = await repositories.items.create({ collectionId, identifier: 'ĐC-7', title: 'Sổ tay <script>x</script>' });
   itemId = item.id;
-  const app = express();
-  app.use(actingAs(ADMIN_VIEWER), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(pino({ level: 'silent' })));
-  server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveRouters(actingAs(ADMIN_VIEWER), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
+  base = server.baseUrl;
 });
 test.after.always(async () => {
-  server?.close();
+  await server?.close();
   await database?.close();
 });
 

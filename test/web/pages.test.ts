@@ -1,23 +1,17 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import express from 'express';
-import { pino } from 'pino';
 import {
   createRepositories,
-  errorHandler,
   IN_MEMORY,
   migrateToLatest,
-  notFoundHandler,
   PgliteDatabase,
   type Database,
 } from '../../repository/index.ts';
 import { BROWSE_PAGE_SIZE, webRoutes } from '../../repository/web/index.ts';
+import { serveRouters, type ServedRouters } from '../helpers/serve-routers.ts';
 
 interface Fixture {
   database: Database;
-  server: Server;
+  server: ServedRouters;
   base: string;
   collectionId: string;
   emptyCollectionId: string;
@@ -52,16 +46,11 @@ async function setUp(): Promise<Fixture> {
   const confidential = await item('ĐC-M', CONFIDENTIAL_TITLE, { accessLevel: 'confidential' });
   const pending = await item('ĐC-P', 'Chưa số hóa Pi', { status: 'registered' });
 
-  const app = express();
-  app.use(webRoutes({ database, publicBaseUrl: PUBLIC_BASE_URL }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(pino({ level: 'silent' })));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  const server = await serveRouters(webRoutes({ database, publicBaseUrl: PUBLIC_BASE_URL }));
   return {
     database,
     server,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base: server.baseUrl,
     collectionId: collection.id,
     emptyCollectionId: empty.id,
     publicId: publicItem.id,
@@ -76,7 +65,7 @@ test.before(async () => {
   fixture = await setUp();
 });
 test.after.always(async () => {
-  fixture?.server.close();
+  await fixture?.server.close();
   await fixture?.database.close();
 });
 

@@ -1,15 +1,8 @@
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
-import express from 'express';
-import { pino } from 'pino';
 import {
   createRepositories,
-  errorHandler,
   IN_MEMORY,
   migrateToLatest,
-  notFoundHandler,
   PgliteDatabase,
   type Database,
   type Library,
@@ -17,9 +10,10 @@ import {
 } from '../../repository/index.ts';
 import { recordRoutes, webRoutes } from '../../repository/web/index.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
+import { serveRouters, type ServedRouters } from '../helpers/serve-routers.ts';
 
 let database: Database;
-let server: Server;
+let server: ServedRouters | undefined;
 let base: string;
 let repositories: Repositories;
 /** A library made for the tests that need one, outside the forms. */
@@ -30,16 +24,11 @@ test.before(async () => {
   await migrateToLatest(database);
   repositories = createRepositories(database.db);
   seeded = await repositories.libraries.create({ slug: 'tv-lam-dong', name: 'Thư viện tỉnh Lâm Đồng', province: 'Lâm Đồng', kind: 'provincial' });
-  const app = express();
-  app.use(actingAs(ADMIN_VIEWER), recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(pino({ level: 'silent' })));
-  server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await serveRouters(actingAs(ADMIN_VIEWER), recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://so.example.vn' }));
+  base = server.baseUrl;
 });
 test.after.always(async () => {
-  server?.close();
+  await server?.close();
   await database?.close();
 });
 

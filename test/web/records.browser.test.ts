@@ -1,15 +1,12 @@
-import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import express from 'express';
-import { pino } from 'pino';
 import type { Page } from 'playwright-core';
-import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, notFoundHandler, PgliteDatabase } from '../../repository/index.ts';
+import { createRepositories, IN_MEMORY, migrateToLatest, PgliteDatabase } from '../../repository/index.ts';
 import { recordRoutes, webRoutes } from '../../repository/web/index.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
+import { serveRouters } from '../helpers/serve-routers.ts';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -33,13 +30,8 @@ test('an administrator adds a collection through the form, corrects a refused co
   await migrateToLatest(database);
   const { libraries, collections } = createRepositories(database.db);
   const library = await libraries.create({ slug: 'dak-nong', name: 'Thư viện tỉnh Đắk Nông', province: 'Đắk Nông', kind: 'provincial' });
-  const app = express();
-  app.use(actingAs(ADMIN_VIEWER), recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
-  app.use(notFoundHandler);
-  app.use(errorHandler(pino({ level: 'silent' })));
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await serveRouters(actingAs(ADMIN_VIEWER), recordRoutes({ database }), webRoutes({ database, publicBaseUrl: 'http://x.invalid' }));
+  const { baseUrl } = server;
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -104,7 +96,7 @@ test('an administrator adds a collection through the form, corrects a refused co
     t.deepEqual(offSite, [], 'nothing is requested from another host');
   } finally {
     await browser.close();
-    server.close();
+    await server.close();
     await database.close();
   }
 });

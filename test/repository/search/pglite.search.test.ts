@@ -1,10 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import test from 'ava';
-import express from 'express';
-import { pino } from 'pino';
-import { createRepositories, errorHandler, IN_MEMORY, migrateToLatest, PgliteDatabase, type Database } from '../../../repository/index.ts';
+import { createRepositories, IN_MEMORY, migrateToLatest, PgliteDatabase, type Database } from '../../../repository/index.ts';
 import { siteSearchRoutes, type SearchResponse } from '../../../repository/search/index.ts';
 import { buildFixture, runSearchContract, type Fixture } from './search.contract.ts';
+import { serveRouters } from '../../helpers/serve-routers.ts';
 
 runSearchContract(test, {
   open: () => PgliteDatabase.open(IN_MEMORY),
@@ -19,18 +17,13 @@ test.before(async () => {
   const database = await PgliteDatabase.open(IN_MEMORY);
   await migrateToLatest(database);
   const fixture = await buildFixture(createRepositories(database.db), database);
-  const app = express();
-  app.use(siteSearchRoutes({ database }));
-  app.use(errorHandler(pino({ level: 'silent' })));
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await serveRouters(siteSearchRoutes({ database }));
   http = {
     database,
     fixture,
-    base: `http://127.0.0.1:${port}`,
+    base: server.baseUrl,
     close: async () => {
-      await new Promise((resolve) => server.close(resolve));
+      await server.close();
       await database.close();
     },
   };

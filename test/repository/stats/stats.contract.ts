@@ -1,10 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { TestFn } from 'ava';
-import express from 'express';
-import { pino } from 'pino';
-import { createRepositories, errorHandler, migrateToLatest, type Database, type Repositories } from '../../../repository/index.ts';
+import { createRepositories, migrateToLatest, type Database, type Repositories } from '../../../repository/index.ts';
 import {
   digitisedPerDay,
   holdingsImportRoutes,
@@ -18,6 +14,7 @@ import {
   type ProgressStatistics,
 } from '../../../repository/stats/index.ts';
 import { actingAs, ADMIN_VIEWER } from '../../helpers/acting-as.ts';
+import { serveRouters, type ServedRouters } from '../../helpers/serve-routers.ts';
 
 export interface StatsTarget {
   /** Opens a fresh, empty, not yet migrated database. */
@@ -46,25 +43,19 @@ const on = (day: string) => new Date(`${day}T05:00:00Z`);
 export function runStatsContract(test: TestFn, target: StatsTarget): void {
   let database: Database;
   let repos: Repositories;
-  let server: Server;
+  let server: ServedRouters | undefined;
   let baseUrl: string;
 
   test.before(async () => {
     database = await target.open();
     await migrateToLatest(database);
     repos = createRepositories(database.db);
-    const app = express();
-    app.use(express.json());
-    app.use(actingAs(ADMIN_VIEWER), statsRoutes({ database, clock: () => CLOCK }), holdingsImportRoutes({ database }));
-    app.use(errorHandler(pino({ level: 'silent' })));
-    server = app.listen(0, '127.0.0.1');
-    server.keepAliveTimeout = 65_000;
-    await new Promise((resolve) => server.once('listening', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await serveRouters(actingAs(ADMIN_VIEWER), statsRoutes({ database, clock: () => CLOCK }), holdingsImportRoutes({ database }));
+    baseUrl = server.baseUrl;
   });
 
   test.after.always(async () => {
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server?.close();
     if (database !== undefined) await target.dispose(database);
   });
 
@@ -506,12 +497,9 @@ export function runStatsContract(test: TestFn, target: StatsTarget): void {
 
   test('import: a body over the limit is a 413', async (t) => {
     const col = await emptyCollection();
-    const app = express();
-    app.use(actingAs(ADMIN_VIEWER), holdingsImportRoutes({ database, maxBytes: 100 }), errorHandler(pino({ level: 'silent' })));
-    const small = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => small.once('listening', resolve));
-    t.teardown(() => new Promise<void>((resolve) => small.close(() => resolve())));
-    const url = `http://127.0.0.1:${(small.address() as AddressInfo).port}/api/collections/${col.id}/holdings`;
+    const small = await serveRouters(actingAs(ADMIN_VIEWER), holdingsImportRoutes({ database, maxBytes: 100 }));
+    t.teardown(() => small.close());
+    const url = `${small.baseUrl}/api/collections/${col.id}/holdings`;
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: `identifier,title\n${'A,B\n'.repeat(100)}` });
     t.is(response.status, 413);
     t.is((await repos.items.list({ collectionId: col.id })).total, 0);
