@@ -64,9 +64,11 @@ export {
   isAdmin,
   isStaff,
   type SignedInUser,
+  type SignedInViewer,
   type Viewer,
 } from './access/access-decision.ts';
 export * from './auth/index.ts';
+export { listAll } from './database/list-all.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';

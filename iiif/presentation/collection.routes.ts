@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import {
   canSeeContent,
+  listAll,
   viewerOf,
   createRepositories,
   type Collection,
@@ -10,7 +11,6 @@ import {
 } from '../../repository/index.ts';
 import type { CollectionEntry } from './build-collection.ts';
 import { itemLabel } from './item-label.ts';
-import { listAll } from './list-all.ts';
 import { DEFAULT_COLLECTION_PAGE_SIZE, pagedCollection } from './paged-collection.ts';
 import { parsePageParameter } from './parse-page-parameter.ts';
 import { requestBaseUrl } from './request-base-url.ts';

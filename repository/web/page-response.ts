@@ -1,9 +1,8 @@
 import type { Response } from 'express';
 import { isAppError } from '../../storage/index.ts';
-import type { Paged } from '../database/domain.types.ts';
 import type { SafeHtml } from './html.ts';
 
-/** What every page router needs to answer: send a page, treat a missing record as a 404 page, list everything. */
+/** What every page router needs to answer: send a page, treat a missing record as a 404 page. */
 
 /** Answers a rendered page; pages are never cached without revalidation (they show live figures). */
 export function sendPage(res: Response, status: number, page: SafeHtml): void {
@@ -17,15 +16,5 @@ export async function orNotFound<T>(lookup: () => Promise<T>): Promise<T | undef
   } catch (error) {
     if (isAppError(error) && (error.code === 'NOT_FOUND' || error.code === 'INVALID_INPUT')) return undefined;
     throw error;
-  }
-}
-
-/** Every row of an offset-paged listing (the repositories return at most 1000 at once). */
-export async function listEvery<T>(fetch: (limit: number, offset: number) => Promise<Paged<T>>): Promise<T[]> {
-  const rows: T[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const batch = await fetch(1000, offset);
-    rows.push(...batch.rows);
-    if (batch.rows.length < 1000 || rows.length >= batch.total) return rows;
   }
 }

@@ -6,7 +6,8 @@ import { COLLECTION_FIELDS, COLLECTION_MESSAGES, collectionFormValues, collectio
 import { LIBRARY_FIELDS, LIBRARY_MESSAGES, libraryFormValues, libraryInput } from './library-form.ts';
 import { pageContext, type PageContext } from './page-context.ts';
 import { requirePageRole } from './require-page-role.ts';
-import { listEvery, orNotFound, sendPage } from './page-response.ts';
+import { listAll } from '../database/list-all.ts';
+import { orNotFound, sendPage } from './page-response.ts';
 import { freshForm, readForm, submit, type FormState, type Submission } from './record-form.ts';
 import { collectionFormView } from './views/collection-form.view.ts';
 import { libraryFormView } from './views/library-form.view.ts';
@@ -32,7 +33,7 @@ export function recordRoutes(deps: RecordRoutesDependencies): Router {
   // The product parses form bodies before its CSRF check; this keeps the router whole on its own (tests). A parsed body is not read twice.
   const formBody = express.urlencoded({ extended: false, limit: '64kb' });
   const repositories = () => createRepositories(deps.database.db);
-  const allLibraries = () => listEvery<Library>((limit, offset) => repositories().libraries.list({ limit, offset }));
+  const allLibraries = () => listAll<Library>((limit, offset) => repositories().libraries.list({ limit, offset }));
 
   router.get('/quan-tri/thu-vien/moi', (req, res) => {
     const context = pageContext(req, res);

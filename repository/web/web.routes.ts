@@ -10,7 +10,8 @@ import { createRepositories } from '../database/repositories.ts';
 import { CatalogueRepository } from './catalogue.repository.ts';
 import { pageContext } from './page-context.ts';
 import { requirePageRole } from './require-page-role.ts';
-import { listEvery, orNotFound, sendPage } from './page-response.ts';
+import { listAll } from '../database/list-all.ts';
+import { orNotFound, sendPage } from './page-response.ts';
 import { accessNoticeView } from './views/access-notice.view.ts';
 import { collectionView } from './views/collection.view.ts';
 import { documentView } from './views/document.view.ts';
@@ -61,8 +62,8 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
     const context = pageContext(req, res);
     const { libraries, collections } = repositories();
     const [allLibraries, allCollections, counts] = await Promise.all([
-      listEvery<Library>((limit, offset) => libraries.list({ limit, offset })),
-      listEvery<Collection>((limit, offset) => collections.list({ limit, offset })),
+      listAll<Library>((limit, offset) => libraries.list({ limit, offset })),
+      listAll<Collection>((limit, offset) => collections.list({ limit, offset })),
       catalogue().countsByCollection(),
     ]);
     const view = allLibraries.map((library) => ({
@@ -132,8 +133,8 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
   const collectionChoices = async () => {
     const { libraries, collections } = repositories();
     const [allLibraries, allCollections] = await Promise.all([
-      listEvery<Library>((limit, offset) => libraries.list({ limit, offset })),
-      listEvery<Collection>((limit, offset) => collections.list({ limit, offset })),
+      listAll<Library>((limit, offset) => libraries.list({ limit, offset })),
+      listAll<Collection>((limit, offset) => collections.list({ limit, offset })),
     ]);
     return allLibraries.map((library) => ({ library, collections: allCollections.filter((collection) => collection.libraryId === library.id) }));
   };

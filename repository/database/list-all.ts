@@ -1,4 +1,4 @@
-import type { Paged } from '../../repository/index.ts';
+import type { Paged } from './domain.types.ts';
 
 /** The repositories' largest page (`limit` may not exceed 1000). */
 const BATCH = 1000;
