@@ -13,6 +13,9 @@ export type Viewer =
   | { kind: 'anonymous'; readingRoom: boolean }
   | { kind: 'user'; user: SignedInUser; via: 'session' | 'token'; readingRoom: boolean };
 
+/** A viewer known to be signed in. */
+export type SignedInViewer = Extract<Viewer, { kind: 'user' }>;
+
 export const ANONYMOUS: Viewer = { kind: 'anonymous', readingRoom: false };
 
 /** Library staff: administrators and operators. */
@@ -74,7 +77,7 @@ export function assertCanChangeLibrary(viewer: Viewer, libraryId: string, what: 
 }
 
 /** Throws 401/403 unless the viewer has one of these roles. */
-export function assertRole(viewer: Viewer, roles: readonly User['role'][], what: string): void {
+export function assertRole(viewer: Viewer, roles: readonly User['role'][], what: string): asserts viewer is SignedInViewer {
   if (viewer.kind !== 'user') throw new AccessDeniedError(`Sign in to ${what}`);
   if (!roles.includes(viewer.user.role)) throw new ForbiddenError(`User ${viewer.user.username} (${viewer.user.role}) may not ${what}`);
 }

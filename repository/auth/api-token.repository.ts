@@ -60,6 +60,12 @@ export class ApiTokenRepository {
     return { user: { id: row.id, username: row.username, role: row.role, libraryId: row.library_id }, tokenId: row.token_id, lastUsedAt: row.last_used_at };
   }
 
+  /** Whether a token with this secret was ever made (live, expired or revoked). */
+  async exists(token: string): Promise<boolean> {
+    const row = await this.#run(() => this.#db.selectFrom('api_tokens').select('id').where('token_hash', '=', secretHash(token)).executeTakeFirst());
+    return row !== undefined;
+  }
+
   async markUsed(tokenId: string): Promise<void> {
     await this.#run(() => this.#db.updateTable('api_tokens').set({ last_used_at: sql<Date>`now()` }).where('id', '=', tokenId).execute());
   }

@@ -1,7 +1,5 @@
 import type { RequestHandler } from 'express';
-import { viewerOf } from './request-auth.ts';
-
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+import { UNSAFE_METHODS, viewerOf } from './request-auth.ts';
 
 /**
  * Paths whose writes are audited where they happen (sign-in, tokens, accounts), or are the
@@ -18,7 +16,7 @@ const AUDITED_ELSEWHERE = [/^\/dang-nhap/, /^\/dang-xuat/, /^\/api\/tokens/, /^\
 export const auditWrites: RequestHandler = (req, res, next) => {
   const viewer = viewerOf(req);
   const path = req.path;
-  if (!UNSAFE.has(req.method) || viewer.kind !== 'user' || req.audit === undefined || AUDITED_ELSEWHERE.some((pattern) => pattern.test(path))) {
+  if (!UNSAFE_METHODS.has(req.method) || viewer.kind !== 'user' || req.audit === undefined || AUDITED_ELSEWHERE.some((pattern) => pattern.test(path))) {
     return next();
   }
   const audit = req.audit;

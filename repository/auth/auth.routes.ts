@@ -1,10 +1,11 @@
-import express, { Router } from 'express';
+import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { InvalidInputError, isAppError } from '../../storage/index.ts';
 import { assertRole, isAdmin, type Viewer } from '../access/access-decision.ts';
 import type { Database } from '../database/database.port.ts';
 import { USER_ROLES } from '../database/domain.types.ts';
 import { createRepositories } from '../database/repositories.ts';
+import { parseInput } from '../database/validation.ts';
 import { readCookie } from '../web/i18n/choose-language.ts';
 import { pageContext } from '../web/page-context.ts';
 import { sendPage } from '../web/page-response.ts';
@@ -52,11 +53,15 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
   const audit = new AuditLogRepository(deps.database.db);
   const throttle = new LoginThrottle(deps.database.db, deps.throttle);
   const users = () => createRepositories(deps.database.db).users;
+  /** A new token for the sign-in form, also set as its cookie (double submit). */
+  const newLoginForm = (res: Response): string => {
+    const token = newSecret();
+    res.cookie(LOGIN_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: deps.cookies.secure, path: '/dang-nhap' });
+    return token;
+  };
 
   router.get('/dang-nhap', (req, res) => {
-    const csrfToken = newSecret();
-    res.cookie(LOGIN_CSRF_COOKIE, csrfToken, { httpOnly: true, sameSite: 'strict', secure: deps.cookies.secure, path: '/dang-nhap' });
-    sendPage(res, 200, loginView(pageContext(req, res), { csrfToken, next: safeNext(req.query.tiep) }));
+    sendPage(res, 200, loginView(pageContext(req, res), { csrfToken: newLoginForm(res), next: safeNext(req.query.tiep) }));
   });
 
   router.post('/dang-nhap', form, async (req, res) => {
@@ -65,13 +70,13 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
     const username = typeof body.username === 'string' ? body.username.trim() : '';
     const password = typeof body.password === 'string' ? body.password : '';
     const next = safeNext(body.tiep);
-    const csrfToken = newSecret();
-    res.cookie(LOGIN_CSRF_COOKIE, csrfToken, { httpOnly: true, sameSite: 'strict', secure: deps.cookies.secure, path: '/dang-nhap' });
+    const expected = readCookie(req.headers.cookie, LOGIN_CSRF_COOKIE);
+    // Every answer carries a fresh form, so a sign-in form is good for one attempt.
+    const csrfToken = newLoginForm(res);
     const again = (status: number, problem: 'wrong' | 'throttled' | 'expired', retryAfterSeconds?: number) => {
       if (retryAfterSeconds !== undefined) res.set('Retry-After', String(retryAfterSeconds));
       sendPage(res, status, loginView(context, { csrfToken, next, username, problem, retryAfterSeconds }));
     };
-    const expected = readCookie(req.headers.cookie, LOGIN_CSRF_COOKIE);
     if (expected === undefined || body._csrf !== expected) return again(403, 'expired');
     try {
       await throttle.assertMayTry(username);
@@ -112,9 +117,9 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
   router.post('/api/tokens', async (req, res) => {
     const viewer = viewerOf(req);
     assertRole(viewer, USER_ROLES, 'make an API token');
-    const input = parse(tokenSchema, req.body, 'token');
-    const userId = input.userId ?? (viewer.kind === 'user' ? viewer.user.id : '');
-    if (viewer.kind === 'user' && userId !== viewer.user.id) assertRole(viewer, ['admin'], 'make a token for another user');
+    const input = parseInput(tokenSchema, req.body, 'token');
+    const userId = input.userId ?? viewer.user.id;
+    if (userId !== viewer.user.id) assertRole(viewer, ['admin'], 'make a token for another user');
     const owner = await users().getById(userId);
     const expiresAt = input.expiresInDays === undefined ? undefined : new Date(Date.now() + input.expiresInDays * 86_400_000);
     const { token, record } = await tokens.create(owner.id, input.name, { expiresAt });
@@ -125,13 +130,13 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
   router.get('/api/tokens', async (req, res) => {
     const viewer = viewerOf(req);
     assertRole(viewer, USER_ROLES, 'list API tokens');
-    res.json({ data: viewer.kind === 'user' ? await tokens.listOf(viewer.user.id) : [] });
+    res.json({ data: await tokens.listOf(viewer.user.id) });
   });
 
   router.delete('/api/tokens/:tokenId', async (req, res) => {
     const viewer = viewerOf(req);
     assertRole(viewer, USER_ROLES, 'revoke an API token');
-    const revoked = await tokens.revoke(req.params.tokenId, isAdmin(viewer) || viewer.kind !== 'user' ? undefined : viewer.user.id);
+    const revoked = await tokens.revoke(req.params.tokenId, isAdmin(viewer) ? undefined : viewer.user.id);
     await audit.record({ viewer, action: 'token.revoke', target: { type: 'token', id: revoked.id }, outcome: 'ok', ip: req.ip });
     res.json(revoked);
   });
@@ -139,7 +144,7 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
   router.post('/api/users', async (req, res) => {
     const viewer = viewerOf(req);
     assertRole(viewer, ['admin'], 'create user accounts');
-    const { password, ...input } = parse(newUserSchema, req.body, 'user');
+    const { password, ...input } = parseInput(newUserSchema, req.body, 'user');
     const passwordHash = password === undefined ? null : await checkedHash(password, input.username);
     const user = await users().create({ ...input, passwordHash });
     await audit.record({ viewer, action: 'user.create', target: { type: 'user', id: user.id }, outcome: 'ok', ip: req.ip, detail: { username: user.username, role: user.role } });
@@ -156,7 +161,7 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
     const viewer = viewerOf(req);
     assertRole(viewer, ['admin'], 'change user accounts');
     const existing = await users().getById(req.params.userId);
-    const { password, ...patch } = parse(userPatchSchema, req.body, 'user change');
+    const { password, ...patch } = parseInput(userPatchSchema, req.body, 'user change');
     const passwordHash = password === undefined ? undefined : await checkedHash(password, existing.username);
     const user = await users().update(existing.id, passwordHash === undefined ? patch : { ...patch, passwordHash });
     // A new password, a new role or a disabled account ends the sessions opened before.
@@ -175,11 +180,6 @@ async function checkedHash(password: string, username: string): Promise<string> 
   return hashPassword(password);
 }
 
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new InvalidInputError(`Invalid ${what}: ${z.prettifyError(result.error)}`);
-  return result.data;
-}
 
 /** Where to go after signing in: a path on this site only (never `//other.site` or `https://…`). */
 function safeNext(value: unknown): string {

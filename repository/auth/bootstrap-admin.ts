@@ -6,7 +6,6 @@ import { createRepositories } from '../database/repositories.ts';
 import { ApiTokenRepository } from './api-token.repository.ts';
 import { AuditLogRepository } from './audit-log.repository.ts';
 import { hashPassword, passwordProblems } from './password.ts';
-import { secretHash } from './secret-token.ts';
 
 export const BOOTSTRAP_ADMIN_USERNAME = 'admin';
 
@@ -34,9 +33,9 @@ export async function bootstrapAdmin(database: Database, options: { password?: s
     }
   }
   if (options.token !== undefined) {
-    const known = await database.db.selectFrom('api_tokens').select('id').where('token_hash', '=', secretHash(options.token)).executeTakeFirst();
-    if (known === undefined) {
-      await new ApiTokenRepository(database.db).create(admin.id, 'BOOTSTRAP_ADMIN_TOKEN', { secret: options.token });
+    const tokens = new ApiTokenRepository(database.db);
+    if (!(await tokens.exists(options.token))) {
+      await tokens.create(admin.id, 'BOOTSTRAP_ADMIN_TOKEN', { secret: options.token });
       logger.info({ username: admin.username }, 'API token from BOOTSTRAP_ADMIN_TOKEN installed');
     }
   }

@@ -99,7 +99,8 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
   };
 }
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods that change something: what CSRF checks and the audit of writes look at. */
+export const UNSAFE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * Refuses a state-changing request made with the session cookie unless it carries the
@@ -109,7 +110,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export const requireCsrfToken: RequestHandler = (req, _res, next) => {
   const session = req.browserSession;
-  if (!UNSAFE.has(req.method) || session === undefined) return next();
+  if (!UNSAFE_METHODS.has(req.method) || session === undefined) return next();
   const sent = req.get('x-csrf-token') ?? (typeof req.body === 'object' && req.body !== null ? (req.body as Record<string, unknown>)._csrf : undefined);
   if (sent !== session.csrfToken) {
     throw new ForbiddenError('This request has no valid CSRF token (the page may be old, or the request came from another site): reload the page and try again');

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { ChecksumMismatchError, InvalidInputError, isAppError, NotFoundError, packageKey, type ObjectStore } from '../../storage/index.ts';
 import { PAGE_STAGES, type Item, type Page, type PageStage } from '../database/domain.types.ts';
 import type { Repositories } from '../database/repositories.ts';
-import { assertCanChangeLibrary, assertRole, canSeeContent, isStaff } from '../access/access-decision.ts';
+import { assertCanChangeLibrary, assertRole, canSeeContent } from '../access/access-decision.ts';
 import { seeContent } from '../auth/see-content.ts';
 import { viewerOf } from '../auth/request-auth.ts';
 import { pageFailureReason } from '../database/page.repository.ts';
+import { parseInput } from '../database/validation.ts';
 import type { IngestedFile, ItemProcessing, PageIngest } from './ingest.port.ts';
 import { receiveMultipartUpload, type UploadLimits } from './multipart-upload.ts';
 import { streamItemProgress } from './progress-events.ts';
@@ -63,8 +64,8 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
           assertCanChangeLibrary(viewerOf(req), collection.libraryId, 'register documents in this collection');
         },
         update: async (req, item) => assertCanChangeLibrary(viewerOf(req), item.libraryId, 'change this document'),
-        // Staff see every record; others only documents whose content they may see (no titles of confidential ones).
-        visible: (req, item) => isStaff(viewerOf(req)) || canSeeContent(item.effectiveAccessLevel, viewerOf(req)),
+        // Only documents whose content the viewer may see (staff see all): no titles of confidential ones.
+        visible: (req, item) => canSeeContent(item.effectiveAccessLevel, viewerOf(req)),
       },
     }),
   );
@@ -85,12 +86,9 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
   router.post('/api/items/:itemId/pages', async (req, res) => {
     const item = await changeableItem(req, req.params.itemId as string, 'add pages to this document');
     if (req.is('application/json')) {
-      const parsed = commitSchema.safeParse(req.body);
-      if (!parsed.success) {
-        throw new InvalidInputError(`Send { "uploads": [{ "id": "<upload id>", "sha256": "<64 hex digits>" }] }: ${z.prettifyError(parsed.error)}`);
-      }
+      const { uploads } = parseInput(commitSchema, req.body, 'uploads to add (send { "uploads": [{ "id": "<upload id>", "sha256": "<64 hex digits>" }] })');
       const results: IngestedFile[] = [];
-      for (const entry of parsed.data.uploads) results.push(await addUpload(item.id, entry));
+      for (const entry of uploads) results.push(await addUpload(item.id, entry));
       res.status(202).json({ itemId: item.id, files: results, pageIds: [...new Set(results.flatMap((result) => result.pageIds))] });
       return;
     }
@@ -146,9 +144,8 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
    */
   router.put('/api/items/:itemId/page-order', async (req, res) => {
     const item = await changeableItem(req, req.params.itemId as string, 'reorder the pages of this document');
-    const parsed = pageOrderSchema.safeParse(req.body);
-    if (!parsed.success) throw new InvalidInputError(`Send { "pageIds": ["<page id>", …] } in reading order: ${z.prettifyError(parsed.error)}`);
-    const pages = await repositories.pages.reorder(item.id, parsed.data.pageIds);
+    const { pageIds } = parseInput(pageOrderSchema, req.body, 'page order (send { "pageIds": ["<page id>", …] } in reading order)');
+    const pages = await repositories.pages.reorder(item.id, pageIds);
     const repackaging = item.status === 'digitised';
     if (repackaging) await deps.processing.processItem(item.id);
     res.json({ itemId: item.id, pageIds: pages.map((page) => page.id), repackaging });
@@ -162,7 +159,7 @@ export function itemRoutes(deps: ItemRoutesDependencies): Router {
 
   router.get('/api/items/:itemId/events', async (req, res) => {
     const item = await repositories.items.getById(req.params.itemId as string);
-    if (!isStaff(viewerOf(req)) && !canSeeContent(item.effectiveAccessLevel, viewerOf(req))) throw new NotFoundError(`No document ${item.id} here`);
+    if (!canSeeContent(item.effectiveAccessLevel, viewerOf(req))) throw new NotFoundError(`No document ${item.id} here`);
     await streamItemProgress(req, res, repositories, { pollMs: deps.progressPollMs, shutdown: deps.shutdown });
   });
 

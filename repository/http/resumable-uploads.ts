@@ -6,7 +6,7 @@ import { FileStore } from '@tus/file-store';
 import { Server, type Upload } from '@tus/server';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import { ConflictError, isAppError, NotFoundError, type AppError } from '../../storage/index.ts';
+import { ConflictError, InvalidInputError, isAppError, NotFoundError, type AppError } from '../../storage/index.ts';
 import { assertCanChangeLibrary, assertRole } from '../access/access-decision.ts';
 import { viewerOf } from '../auth/request-auth.ts';
 import type { ItemRepository } from '../database/item.repository.ts';
@@ -153,26 +153,23 @@ export class ResumableUploads {
   }
 }
 
-/** The metadata a new upload must carry; a tus error (status and body) otherwise. */
+/**
+ * The metadata a new upload must carry. Throws our own errors (`InvalidInputError`, the item's
+ * `NotFoundError`): `onResponseError` answers them like every other route.
+ */
 async function validateNewUpload(upload: Upload, items: Pick<ItemRepository, 'getById'>): Promise<Upload['metadata']> {
   const metadata = upload.metadata ?? {};
-  const refuse = (status: number, code: string, message: string) => ({ status_code: status, body: JSON.stringify({ error: { code, message } }) });
   if (upload.sizeIsDeferred || upload.size === undefined) {
-    throw refuse(400, 'INVALID_INPUT', 'Send Upload-Length: the size of a page scan must be known when its upload starts');
+    throw new InvalidInputError('Send Upload-Length: the size of a page scan must be known when its upload starts');
   }
-  if (!metadata.itemId) throw refuse(400, 'INVALID_INPUT', 'Upload metadata "itemId" is missing: say which document the page belongs to');
+  if (!metadata.itemId) throw new InvalidInputError('Upload metadata "itemId" is missing: say which document the page belongs to');
   if (metadata.sha256 && !SHA256.test(metadata.sha256)) {
-    throw refuse(400, 'INVALID_INPUT', `Upload metadata "sha256" must be 64 lowercase hexadecimal digits, got "${metadata.sha256}"`);
+    throw new InvalidInputError(`Upload metadata "sha256" must be 64 lowercase hexadecimal digits, got "${metadata.sha256}"`);
   }
   if (metadata.seq && !SEQ.test(metadata.seq)) {
-    throw refuse(400, 'INVALID_INPUT', `Upload metadata "seq" must be a page number from 1, got "${metadata.seq}"`);
+    throw new InvalidInputError(`Upload metadata "seq" must be a page number from 1, got "${metadata.seq}"`);
   }
-  try {
-    await items.getById(metadata.itemId);
-  } catch (error) {
-    if (isAppError(error)) throw refuse(statusByErrorCode[error.code], error.code, error.message);
-    throw error;
-  }
+  await items.getById(metadata.itemId);
   return { itemId: metadata.itemId, filename: (metadata.filename ?? 'unnamed').normalize('NFC'), sha256: metadata.sha256 ?? null, seq: metadata.seq ?? null };
 }
 
