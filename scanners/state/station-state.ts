@@ -29,8 +29,8 @@ const documentState = z.object({
   profile: z.string(),
   item: z.object({ id: z.string(), identifier: z.string() }).optional(),
   files: z.array(fileState),
+  /** The pages the server made of the whole document: set once its uploads were added. */
   pageIds: z.array(z.string()).optional(),
-  committed: z.boolean(),
   processed: z.boolean(),
   attempts: z.number(),
   lastError: z.string().optional(),

@@ -134,7 +134,6 @@ export class DocumentIntake {
         status: 'rejected',
         profile: profile.name,
         files: [],
-        committed: false,
         processed: false,
         attempts: 0,
         destination,
@@ -149,7 +148,6 @@ export class DocumentIntake {
       status: 'queued',
       profile: profile.name,
       files: pages.map((page, index) => ({ name: names[index]!, size: page.size, sha256: page.inspection.sha256, uploaded: false })),
-      committed: false,
       processed: false,
       attempts: 0,
     });

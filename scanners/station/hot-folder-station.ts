@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { OUTCOME_FOLDERS } from '../folder/document-folder.ts';
 import type { DocumentState, StationStateFile } from '../state/station-state.ts';
 import type { DocumentUploader } from '../upload/document-uploader.ts';
-import { DocumentRefusedError, ServerRefusedError, ServerUnavailableError } from '../upload/server-errors.ts';
+import { ServerRefusedError, ServerUnavailableError } from '../upload/server-errors.ts';
 import { StationError } from '../station-error.ts';
 import type { DocumentIntake } from './document-intake.ts';
 import { moveFolderInto } from './move-folder.ts';
@@ -85,7 +85,8 @@ export class HotFolderStation {
       reporter.documentDone(done.name, receipt.pageIds, done.destination);
       logger.info({ document: done.name, item: receipt.item, pages: receipt.pageIds.length }, 'document delivered');
     } catch (error) {
-      if (error instanceof DocumentRefusedError || (error instanceof StationError && !(error instanceof ServerUnavailableError))) {
+      // Every station error but an unreachable server means the document cannot go as it is (DocumentRefusedError among them).
+      if (error instanceof StationError && !(error instanceof ServerUnavailableError)) {
         await this.#refuse(document, error);
         return;
       }

@@ -67,14 +67,11 @@ export class DocumentUploader {
     }
     const itemId = document.item!.id;
 
-    if (!document.committed) {
+    // The pages the server made are the proof the uploads were added; until then they are sent and added.
+    if (document.pageIds === undefined) {
       await this.#sendFiles(document, itemId);
       document = state.get(document.id)!;
-      const added = await this.#addPages(document, itemId);
-      document = await state.update(document.id, (entry) => {
-        entry.pageIds = added;
-        entry.committed = true;
-      });
+      document = await this.#addPages(document, itemId);
     }
     if (this.#options.process && !document.processed) {
       await client.processItem(itemId);
@@ -149,16 +146,16 @@ export class DocumentUploader {
    * while the station was off) sends its files again next time; the server recognises pages it
    * already made by their sha256, so none is made twice.
    */
-  async #addPages(document: DocumentState, itemId: string): Promise<string[]> {
+  async #addPages(document: DocumentState, itemId: string): Promise<DocumentState> {
     const uploads = document.files.map((file) => ({ id: uploadIdOf(file.uploadUrl!), sha256: file.sha256 }));
     try {
       const added = await this.#options.client.addUploads(itemId, uploads);
-      await this.#options.state.update(document.id, (entry) => {
+      return await this.#options.state.update(document.id, (entry) => {
         entry.files.forEach((file, index) => {
           file.pageIds = added.files[index]?.pageIds;
         });
+        entry.pageIds = added.pageIds;
       });
-      return added.pageIds;
     } catch (error) {
       if (error instanceof ServerRefusedError && error.status === 404) {
         await this.#options.state.update(document.id, (entry) => {

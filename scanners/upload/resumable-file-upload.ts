@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import * as tus from 'tus-js-client';
-import { ServerRefusedError, ServerUnavailableError } from './server-errors.ts';
+import { ServerRefusedError, ServerUnavailableError, serverMessage } from './server-errors.ts';
 
 export interface ResumableFileUploadOptions {
   /** `POST` here creates the upload (`…/api/uploads`). */
@@ -62,12 +62,4 @@ export function uploadFileResumably(options: ResumableFileUploadOptions): Promis
 /** The upload id at the end of a tus upload address. */
 export function uploadIdOf(url: string): string {
   return new URL(url).pathname.split('/').pop() ?? '';
-}
-
-function serverMessage(body: string): string {
-  try {
-    return (JSON.parse(body) as { error: { message: string } }).error.message;
-  } catch {
-    return body.slice(0, 500);
-  }
 }

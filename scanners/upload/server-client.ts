@@ -1,5 +1,5 @@
 import type { ItemReference } from '../folder/item-sidecar.ts';
-import { ServerRefusedError, ServerUnavailableError } from './server-errors.ts';
+import { ServerRefusedError, ServerUnavailableError, serverMessage } from './server-errors.ts';
 
 export interface ServerClientOptions {
   /** The repository's base URL, e.g. `https://thuvien.example.vn`. */
@@ -110,13 +110,5 @@ export class ServerClient {
     if (response.status >= 500) throw new ServerUnavailableError(`${what}: the server answered ${response.status}`);
     if (!response.ok) throw new ServerRefusedError(response.status, serverMessage(text), what);
     return (text === '' ? undefined : JSON.parse(text)) as T;
-  }
-}
-
-function serverMessage(text: string): string {
-  try {
-    return (JSON.parse(text) as { error: { message: string } }).error.message;
-  } catch {
-    return text.slice(0, 500);
   }
 }

@@ -20,3 +20,12 @@ export class ServerRefusedError extends DocumentRefusedError {
     this.serverMessage = serverMessage;
   }
 }
+
+/** The `{ error: { message } }` of a server answer, or its first 500 characters when it has none. */
+export function serverMessage(body: string): string {
+  try {
+    return (JSON.parse(body) as { error: { message: string } }).error.message;
+  } catch {
+    return body.slice(0, 500);
+  }
+}

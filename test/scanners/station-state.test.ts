@@ -15,7 +15,6 @@ const newDocument = (name: string, source: string) => ({
   status: 'queued' as const,
   profile: 'text',
   files: [{ name: '1.tif', size: 10, sha256: 'a'.repeat(64), uploaded: false }],
-  committed: false,
   processed: false,
   attempts: 0,
 });
