@@ -8,6 +8,7 @@ import * as tus from 'tus-js-client';
 import { postJson } from '../helpers/post-json.ts';
 import { startAppOnFreePort, type RunningApp, ADMIN_HEADERS } from '../helpers/running-app.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 let app: RunningApp;
 
@@ -108,14 +109,6 @@ async function pagesOf(itemId: string): Promise<{ id: string; master: { sha256: 
   return ((await (await fetch(`${app.baseUrl}/api/items/${itemId}`)).json()) as { pages: { id: string; master: { sha256: string } }[] }).pages;
 }
 
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not reached in 5 s');
-}
-
 test('a dropped PATCH is continued from the offset the server kept, and the finished upload becomes a page once', async (t) => {
   const itemId = await newItem('RU-1');
   const scan = await noisyPng(600, 1);
@@ -128,10 +121,10 @@ test('a dropped PATCH is continued from the offset the server kept, and the fini
   t.is((await patch(location, 0, scan.subarray(0, first))).status, 204);
   await patchAndDrop(location, first, scan.subarray(first), 300_000);
   let offset = 0;
-  await waitFor(async () => {
+  await waitFor('the server to keep the bytes of the dropped request', async () => {
     offset = await offsetOf(location);
     return offset > first;
-  });
+  }, 5_000);
   t.true(offset < scan.length, `the dropped request left ${offset} of ${scan.length} bytes`);
   t.is((await commit(itemId, [{ id: uploadIdOf(location) }])).status, 409, 'an unfinished upload cannot become a page');
 

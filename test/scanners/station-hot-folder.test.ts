@@ -21,6 +21,7 @@ import { postJson } from '../helpers/post-json.ts';
 import { freePort, startAppOnFreePort, TEST_ADMIN_TOKEN } from '../helpers/running-app.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { largePage, realPage } from './scan-pages.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -94,16 +95,6 @@ async function startStation(input: { hotFolder: string; server: string; collecti
       await running;
     },
   };
-}
-
-async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 async function itemPages(baseUrl: string, collectionId: string, identifier: string) {

@@ -9,6 +9,7 @@ import { postJson } from '../helpers/post-json.ts';
 import { startAppOnFreePort, TEST_ADMIN_TOKEN } from '../helpers/running-app.ts';
 import { startTcpProxy } from '../helpers/tcp-proxy.ts';
 import { largePage, realPage } from './scan-pages.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -33,16 +34,6 @@ async function readState(file: string): Promise<StateFile | undefined> {
     return JSON.parse(await readFile(file, 'utf8')) as StateFile;
   } catch {
     return undefined;
-  }
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(150);
   }
 }
 
@@ -74,7 +65,7 @@ test('a station killed in the middle of its queue resumes when started again: no
     await waitFor('the first file sent and the second started', async () => {
       const files = Object.values((await readState(stateFile))?.documents ?? {})[0]?.files;
       return files?.[0]?.uploaded === true && files[1]?.uploadUrl !== undefined;
-    });
+    }, 180_000);
     await sleep(800);
     first.child.kill('SIGKILL');
     await first.exited;
@@ -85,7 +76,7 @@ test('a station killed in the middle of its queue resumes when started again: no
 
     const second = station(args);
     running.push(second.child);
-    await waitFor('the document delivered', async () => Object.values((await readState(stateFile))?.documents ?? {})[0]?.status === 'done');
+    await waitFor('the document delivered', async () => Object.values((await readState(stateFile))?.documents ?? {})[0]?.status === 'done', 180_000);
     second.child.kill('SIGTERM');
     t.is(await second.exited, 0, second.output());
     t.regex(second.output(), /đã gửi xong: 4 trang/);
