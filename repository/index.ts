@@ -61,6 +61,7 @@ export {
   assertRole,
   canChangeLibrary,
   canSeeContent,
+  canSeeDescription,
   isAdmin,
   isStaff,
   type SignedInUser,
@@ -69,6 +70,10 @@ export {
 } from './access/access-decision.ts';
 export * from './auth/index.ts';
 export { listAll } from './database/list-all.ts';
+export { FixityAuditor, type FixityAuditorOptions, type FixityRun } from './fixity/fixity-auditor.ts';
+export { FixityCheckRepository, type CollectionFixity, type FixityFailure, type FixityOutcome, type FixityResult } from './fixity/fixity-check.repository.ts';
+export { scheduleFixityAudits, type FixitySchedule } from './fixity/schedule-fixity-audits.ts';
+export { fixityRoutes } from './http/fixity.routes.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';

@@ -58,8 +58,14 @@ const environmentSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64).default(os.availableParallelism()),
   SERVER_RUNS_JOBS: booleanFlag,
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').default(2 * 1024 ** 3),
+  // Unset: twice UPLOAD_MAX_BYTES (see uploadMaxRequestBytes).
+  UPLOAD_MAX_REQUEST_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024 bytes').optional(),
   SESSION_HOURS: z.coerce.number().min(0.1, 'must be more than 0').max(24 * 30, 'must be at most 720 (30 days)').default(12),
   READING_ROOM_IPS: optionalString,
+  FIXITY_INTERVAL_MINUTES: z.coerce.number().min(0, 'must be 0 (off) or more').default(60),
+  FIXITY_OBJECTS_PER_RUN: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(500),
+  FIXITY_MB_PER_SECOND: z.coerce.number().min(0, 'must be 0 (no limit) or more').default(20),
+  RESTRICTED_METADATA: z.enum(['hidden', 'shown'], { message: 'must be hidden or shown' }).default('hidden'),
   BOOTSTRAP_ADMIN_PASSWORD: optionalString,
   BOOTSTRAP_ADMIN_TOKEN: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().min(1, 'must be at least 1 hour').default(72),
@@ -99,13 +105,28 @@ export interface Config {
   /** Whether `npm start` also runs jobs; always true without Redis (the in-process runner). */
   serverRunsJobs: boolean;
   uploadMaxBytes: number;
+  /** Largest body of one multipart page upload, all its files together (413 above). */
+  uploadMaxRequestBytes: number;
   auth: {
     sessionLifetimeMs: number;
     /** Session cookies only over HTTPS: on when PUBLIC_BASE_URL is https. */
     secureCookies: boolean;
     readingRoomIps: string[];
+    /**
+     * `shown`: the manifests and IIIF collection entries of restricted documents are open to
+     * everyone (their pages, text and PDF are not), so any IIIF viewer can offer the sign-in
+     * of IIIF Authorization Flow 2.0; `hidden`: they are refused like the content.
+     */
+    restrictedMetadata: 'hidden' | 'shown';
     bootstrapAdminPassword?: string;
     bootstrapAdminToken?: string;
+  };
+  fixity: {
+    /** Between two scheduled audit runs; 0: no scheduled audit. */
+    intervalMs: number;
+    objectsPerRun: number;
+    /** Most bytes per second the audit reads; 0: no limit. */
+    bytesPerSecond: number;
   };
   /** An unfinished resumable upload is deleted after this long. */
   uploadExpiryMs: number;
@@ -154,12 +175,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     workerConcurrency: values.WORKER_CONCURRENCY,
     serverRunsJobs: values.REDIS_URL === undefined || (values.SERVER_RUNS_JOBS ?? true),
     uploadMaxBytes: values.UPLOAD_MAX_BYTES,
+    uploadMaxRequestBytes: uploadMaxRequestBytes(values),
     auth: {
       sessionLifetimeMs: values.SESSION_HOURS * 60 * 60 * 1000,
       secureCookies: publicBaseUrl.startsWith('https:'),
       readingRoomIps: (values.READING_ROOM_IPS ?? '').split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''),
+      restrictedMetadata: values.RESTRICTED_METADATA,
       bootstrapAdminPassword: values.BOOTSTRAP_ADMIN_PASSWORD,
       bootstrapAdminToken: values.BOOTSTRAP_ADMIN_TOKEN,
+    },
+    fixity: {
+      intervalMs: values.FIXITY_INTERVAL_MINUTES * 60 * 1000,
+      objectsPerRun: values.FIXITY_OBJECTS_PER_RUN,
+      bytesPerSecond: values.FIXITY_MB_PER_SECOND * 1024 * 1024,
     },
     uploadExpiryMs: values.UPLOAD_EXPIRY_HOURS * 60 * 60 * 1000,
     maxImagePixels: values.MAX_IMAGE_PIXELS,
@@ -172,6 +200,21 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   });
+}
+
+/**
+ * A request must hold one file of the largest size plus its multipart framing, or that file
+ * could never be sent; by default there is room for about two.
+ */
+function uploadMaxRequestBytes(values: z.infer<typeof environmentSchema>): number {
+  const limit = values.UPLOAD_MAX_REQUEST_BYTES ?? 2 * values.UPLOAD_MAX_BYTES;
+  if (limit <= values.UPLOAD_MAX_BYTES) {
+    throw new ConfigurationError(
+      `Invalid configuration: UPLOAD_MAX_REQUEST_BYTES (${limit}) must be larger than UPLOAD_MAX_BYTES (${values.UPLOAD_MAX_BYTES}): ` +
+        'one request carries at least a whole file and its multipart framing',
+    );
+  }
+  return limit;
 }
 
 function s3Config(values: z.infer<typeof environmentSchema>): S3Config {

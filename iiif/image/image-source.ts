@@ -12,12 +12,18 @@ export interface ImageSource {
   /** Changes whenever the pyramid changes (sha256 or store etag). */
   etag: string;
   lastModified: Date;
-  /** Only for some viewers (restricted or confidential): responses must not be kept by shared caches. */
-  restricted?: boolean;
+  /**
+   * Set for images of restricted and confidential documents: responses must not be kept by
+   * shared caches, and info.json offers the document's IIIF Auth probe service.
+   */
+  accessControl?: { itemId: string };
 }
 
+/** `describe`: for info.json, which says what the image is but shows no pixel; `render`: for image requests. */
+export type ImagePurpose = 'describe' | 'render';
+
 /**
- * Identifier → source, after the access decision. Throws `NotFoundError` (404) for unknown
- * identifiers and `AccessDeniedError` (401) when the viewer may not see the image.
+ * Identifier → source, after the access decision for this purpose. Throws `NotFoundError`
+ * (404) for unknown identifiers and `AccessDeniedError` (401) when the viewer may not have it.
  */
-export type ResolveImageSource = (identifier: string, req: Request) => Promise<ImageSource>;
+export type ResolveImageSource = (identifier: string, req: Request, purpose: ImagePurpose) => Promise<ImageSource>;

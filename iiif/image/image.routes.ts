@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import { errorHandler } from '../../repository/index.ts';
+import { probeServiceDescription, withAuthContext } from '../auth/auth-services.ts';
 import { InvalidInputError } from '../../storage/index.ts';
 import { ByteLruCache } from './byte-lru-cache.ts';
 import { buildImageInfo, IMAGE_JSON_LD_MEDIA_TYPE, LEVEL2_PROFILE_URI } from './build-image-info.ts';
@@ -71,6 +72,10 @@ export function imageRoutes(deps: ImageRoutesDependencies): Router {
   const cacheControl = deps.cacheControl ?? 'public, max-age=86400';
   const router = Router();
   router.use(IMAGE_API_PREFIX, cors);
+  const keepPrivateWhenControlled = (res: Response, source: ImageSource) => {
+    res.setHeader('Cache-Control', source.accessControl === undefined ? cacheControl : PRIVATE_CACHE_CONTROL);
+    if (source.accessControl !== undefined) res.vary('Cookie').vary('Authorization');
+  };
 
   const serviceId = (req: Request, identifier: string) => `${deps.baseUrl(req)}${IMAGE_API_PREFIX}/${encodeURIComponent(identifier)}`;
 
@@ -80,7 +85,7 @@ export function imageRoutes(deps: ImageRoutesDependencies): Router {
 
   router.get(`${IMAGE_API_PREFIX}/:identifier/info.json`, async (req, res) => {
     const identifier = req.params.identifier as string;
-    const source = await deps.resolveSource(identifier, req);
+    const source = await deps.resolveSource(identifier, req, 'describe');
     const id = serviceId(req, identifier);
     res.vary('Accept');
     const jsonLd = req.accepts(['application/json', 'application/ld+json']) === 'application/ld+json';
@@ -88,27 +93,30 @@ export function imageRoutes(deps: ImageRoutesDependencies): Router {
     res.setHeader('Link', `<${LEVEL2_PROFILE_URI}>;rel="profile"`);
     res.setHeader('ETag', quoteEtag(source.etag, id, String(limits.maxWidth), String(limits.maxHeight), String(limits.maxArea)));
     res.setHeader('Last-Modified', source.lastModified.toUTCString());
-    res.setHeader('Cache-Control', source.restricted ? PRIVATE_CACHE_CONTROL : cacheControl);
-    if (source.restricted) res.vary('Cookie').vary('Authorization');
+    keepPrivateWhenControlled(res, source);
     if (req.fresh) {
       res.status(304).end();
       return;
     }
-    res.send(Buffer.from(JSON.stringify(buildImageInfo(id, source, source.levels, sizeLimits))));
+    const info = buildImageInfo(id, source, source.levels, sizeLimits);
+    const described =
+      source.accessControl === undefined
+        ? info
+        : { ...info, '@context': withAuthContext(info['@context']), service: [probeServiceDescription(deps.baseUrl(req), source.accessControl.itemId)] };
+    res.send(Buffer.from(JSON.stringify(described)));
   });
 
   router.get(`${IMAGE_API_PREFIX}/:identifier/:region/:size/:rotation/:qualityFormat`, async (req, res) => {
     const { identifier, region, size, rotation, qualityFormat } = req.params as Record<string, string>;
     const request = parseImageRequest(`${region}/${size}/${rotation}/${qualityFormat}`);
     if (request.type !== 'image') throw new InvalidInputError('Invalid IIIF image request');
-    let source = await deps.resolveSource(identifier as string, req);
+    let source = await deps.resolveSource(identifier as string, req, 'render');
     const operation = calculateImageOperation(request, source, source.levels, sizeLimits);
     const id = serviceId(req, identifier as string);
     res.setHeader('Link', `<${LEVEL2_PROFILE_URI}>;rel="profile", <${id}/${operation.canonicalPath}>;rel="canonical"`);
     res.setHeader('ETag', quoteEtag(source.etag, operation.canonicalPath));
     res.setHeader('Last-Modified', source.lastModified.toUTCString());
-    res.setHeader('Cache-Control', source.restricted ? PRIVATE_CACHE_CONTROL : cacheControl);
-    if (source.restricted) res.vary('Cookie').vary('Authorization');
+    keepPrivateWhenControlled(res, source);
     res.setHeader('Content-Type', MEDIA_TYPE_BY_FORMAT[request.format]);
     if (req.fresh) {
       res.status(304).end();
@@ -131,7 +139,7 @@ export function imageRoutes(deps: ImageRoutesDependencies): Router {
           } catch (error) {
             // The pyramid file was evicted from the disk cache between resolving and reading: resolve again.
             if (existsSync(source.path)) throw error;
-            source = await deps.resolveSource(identifier as string, req);
+            source = await deps.resolveSource(identifier as string, req, 'render');
             body = await render(source);
           }
           const result = { body, contentType: MEDIA_TYPE_BY_FORMAT[request.format] };

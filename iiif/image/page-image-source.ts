@@ -13,7 +13,8 @@ export interface PageImageSourceOptions {
 
 /**
  * Pages as IIIF images: identifier = page id → page → item → the access decision (design §6)
- * on every request → the pyramid object (`page.derivatives.pyramid`) → a local copy in the
+ * on every request (info.json of a restricted document is open to all: it shows no pixel,
+ * and it is where IIIF viewers find the sign-in of IIIF Authorization Flow 2.0) → the pyramid object (`page.derivatives.pyramid`) → a local copy in the
  * pyramid file cache, versioned by the object's sha256 (else size and modification time).
  */
 export function pageImageSource(database: Database, store: ObjectStore, cache: PyramidFileCache, options: PageImageSourceOptions = {}): ResolveImageSource {
@@ -29,14 +30,14 @@ export function pageImageSource(database: Database, store: ObjectStore, cache: P
     stats.set(key, { info, at: now });
     return info;
   };
-  return async (identifier, req): Promise<ImageSource> => {
+  return async (identifier, req, purpose): Promise<ImageSource> => {
     const repositories = createRepositories(database.db);
     const page = await repositories.pages.getById(identifier).catch((error: unknown) => {
       if (error instanceof InvalidInputError) throw new NotFoundError(`No image ${identifier}`);
       throw error;
     });
     const item = await repositories.items.getById(page.itemId);
-    await seeContent(req, item, 'image');
+    if (purpose === 'render' || item.effectiveAccessLevel !== 'restricted') await seeContent(req, item, 'image');
     const key = page.derivatives.pyramid;
     if (key === undefined) throw new NotFoundError(`Page ${identifier} has no image yet: its derivatives stage has not run`);
     const info = await statOf(key);
@@ -47,6 +48,14 @@ export function pageImageSource(database: Database, store: ObjectStore, cache: P
     const levels = await readPyramidLevels(file);
     const [top] = levels;
     if (top === undefined) throw new NotFoundError(`The pyramid of page ${identifier} has no level`);
-    return { path: file, width: top.width, height: top.height, levels, etag: version, lastModified: info.lastModified, restricted: item.effectiveAccessLevel !== 'public' };
+    return {
+      path: file,
+      width: top.width,
+      height: top.height,
+      levels,
+      etag: version,
+      lastModified: info.lastModified,
+      ...(item.effectiveAccessLevel === 'public' ? {} : { accessControl: { itemId: item.id } }),
+    };
   };
 }

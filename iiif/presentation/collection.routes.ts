@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import {
-  canSeeContent,
+  canSeeDescription,
   listAll,
   viewerOf,
   createRepositories,
@@ -22,6 +22,8 @@ export interface CollectionRoutesDependencies {
   publicBaseUrl: string;
   /** Entries per Collection document before it is split into parts; default 1000. */
   pageSize?: number;
+  /** RESTRICTED_METADATA: whether restricted items are listed for everyone (their manifests are then open too); default `hidden`. */
+  restrictedMetadata?: 'hidden' | 'shown';
 }
 
 /**
@@ -29,7 +31,8 @@ export interface CollectionRoutesDependencies {
  * - `GET /iiif/collection/top`: one sub-Collection per library;
  * - `GET /iiif/collection/library/:libraryId`: one sub-Collection per collection of the library;
  * - `GET /iiif/collection/:collectionId`: the Manifests of its `digitised` items that the
- *   viewer may see (the one access decision, `canSeeContent`; others are left out).
+ *   viewer may see described (`canSeeDescription`: the content, or a restricted item's
+ *   record when the library shows those; others are left out).
  * Each accepts `?page=N` (see `pagedCollection` for how large Collections are split).
  * Unknown ids are 404, a bad `page` 400. CORS open; JSON-LD when asked for.
  *
@@ -92,7 +95,7 @@ export function collectionRoutes(deps: CollectionRoutesDependencies): Router {
       repositories().items.list({ collectionId: collection.id, status: 'digitised', limit, offset }),
     );
     const entries: CollectionEntry[] = items
-      .filter((item) => canSeeContent(item.effectiveAccessLevel, viewerOf(req)))
+      .filter((item) => canSeeDescription(item.effectiveAccessLevel, viewerOf(req), deps.restrictedMetadata ?? 'hidden'))
       .map((item) => ({ id: `${root}/iiif/manifest/${encodeURIComponent(item.id)}`, type: 'Manifest', label: itemLabel(item) }));
     const description = collection.description.trim();
     const body = pagedCollection({

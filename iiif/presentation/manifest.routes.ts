@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { createRepositories, seeContent, type Database } from '../../repository/index.ts';
+import { canSeeContent, canSeeDescription, createRepositories, seeContent, viewerOf, type Database } from '../../repository/index.ts';
+import { probeServiceDescription, withProbeServices } from '../auth/auth-services.ts';
 import { packageKey, UpstreamError, type ObjectStore } from '../../storage/index.ts';
 import { readJsonObject } from './read-json-object.ts';
 import { rebaseIds } from './rebase-ids.ts';
@@ -9,7 +10,10 @@ import { allowAnyOrigin, sendIiifJson } from './send-iiif-json.ts';
 /**
  * `GET /iiif/manifest/:itemId`: the manifest the pipeline stored when it packaged the item,
  * after the one access decision (401 for an item the viewer may not see, 404 for an unknown
- * item or one not packaged yet). Its ids were built from `PUBLIC_BASE_URL` at packaging
+ * item or one not packaged yet). A restricted item's manifest is open to all when
+ * `restrictedMetadata` is `shown` (its images, text and PDF stay closed); every manifest of an
+ * access-controlled item carries the IIIF Auth 2.0 probe service on its images, so that a
+ * viewer can offer sign-in. Its ids were built from `PUBLIC_BASE_URL` at packaging
  * time; they are served under the request's base URL (`requestBaseUrl`), rewritten
  * structurally by `rebaseIds`. Without `publicBaseUrl` the stored base is kept unless
  * X-Forwarded-Proto/Host name another. CORS open; JSON-LD with the Presentation 3 profile
@@ -18,17 +22,22 @@ import { allowAnyOrigin, sendIiifJson } from './send-iiif-json.ts';
  * @see https://iiif.io/api/presentation/3.0/#52-manifest
  * @see https://iiif.io/api/presentation/3.0/#61-responses
  */
-export function manifestRoutes(database: Database, store: ObjectStore, publicBaseUrl?: string): Router {
+export function manifestRoutes(database: Database, store: ObjectStore, publicBaseUrl?: string, restrictedMetadata: 'hidden' | 'shown' = 'hidden'): Router {
   const router = Router();
   router.get('/iiif/manifest/:itemId', async (req, res) => {
     allowAnyOrigin(res);
     const item = await createRepositories(database.db).items.getById(req.params.itemId);
-    await seeContent(req, item, 'manifest');
+    const level = item.effectiveAccessLevel;
+    const viewer = viewerOf(req);
+    const describedOnly = !canSeeContent(level, viewer) && canSeeDescription(level, viewer, restrictedMetadata);
+    if (!describedOnly) await seeContent(req, item, 'manifest');
     const key = packageKey(item.id, 'manifest.json');
     const manifest = await readJsonObject(store, key);
     const storedBase = storedBaseUrl(manifest, `/iiif/manifest/${encodeURIComponent(item.id)}`, key);
     const base = requestBaseUrl(req, publicBaseUrl ?? storedBase);
-    sendIiifJson(req, res, rebaseIds(manifest, storedBase, base));
+    const rebased = rebaseIds(manifest, storedBase, base) as Record<string, unknown>;
+    if (level !== 'public') res.vary('Cookie').vary('Authorization');
+    sendIiifJson(req, res, level === 'public' ? rebased : withProbeServices(rebased, probeServiceDescription(base, item.id)));
   });
   return router;
 }

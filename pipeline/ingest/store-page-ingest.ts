@@ -15,7 +15,7 @@ import {
 } from '../../repository/index.ts';
 import { masterKey } from '../../storage/index.ts';
 import { SNIFF_HEADER_LENGTH, sniffImageType } from '../stages/sniff-image-type.ts';
-import { listTiffPages } from '../stages/validate.stage.ts';
+import { listTiffPages, type TiffPageInfo } from '../stages/validate.stage.ts';
 
 async function readHeader(file: string): Promise<Uint8Array> {
   const handle = await open(file, 'r');
@@ -29,9 +29,23 @@ async function readHeader(file: string): Promise<Uint8Array> {
 }
 
 /**
- * Receives an operator's file into an item: checks its real type from its first bytes,
- * stores it unchanged as a master (keyed by sha256, so the same scan is the same object),
- * and creates its pages. A multi-page TIFF is stored once and becomes one page per image.
+ * The images of the file from their headers (see `listTiffPages`), so that a file the stages
+ * cannot process is refused at upload, before anything is stored; the refusal names the file.
+ */
+async function listImages(file: ReceivedFile): Promise<TiffPageInfo[]> {
+  try {
+    return await listTiffPages(file.path);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
+    throw new InvalidInputError(`File "${file.filename}" was not accepted: ${error.message}`, { cause: error, details: error.details });
+  }
+}
+
+/**
+ * Receives an operator's file into an item: checks its real type from its first bytes and
+ * its images' headers, stores it unchanged as a master (keyed by sha256, so the same scan is
+ * the same object), and creates its pages. A multi-page TIFF is stored once and becomes one
+ * page per image.
  */
 export class StorePageIngest implements PageIngest {
   readonly #database: Database;
@@ -51,7 +65,7 @@ export class StorePageIngest implements PageIngest {
     const existing = await repositories.pages.listByMaster(item.id, file.sha256);
     if (existing.length > 0) return this.#duplicate(file, existing.map((page) => page.id));
 
-    const images = sniffed.type === 'tiff' ? await listTiffPages(file.path) : [];
+    const images = await listImages(file);
     if (images.length > 1 && file.seq !== undefined) {
       throw new InvalidInputError(
         `File "${file.filename}" holds ${images.length} pages: leave out "seq" for a multi-page TIFF (its pages go at the end)`,

@@ -1,7 +1,14 @@
 import { InvalidInputError } from '../../storage/index.ts';
 
 /** Why a page image was refused; goes into `InvalidInputError.details.reason`. */
-export type ImageRejectionReason = 'unsupported-format' | 'too-many-pixels' | 'corrupt' | 'page-out-of-range';
+export type ImageRejectionReason =
+  | 'unsupported-format'
+  | 'unsupported-sample-format'
+  | 'unsupported-colour-space'
+  | 'too-many-channels'
+  | 'too-many-pixels'
+  | 'corrupt'
+  | 'page-out-of-range';
 
 const FORMAT_NAMES: Record<string, string> = { tiff: 'TIFF', jpeg: 'JPEG', png: 'PNG' };
 

@@ -5,6 +5,7 @@ import { withFileByteReader } from './image-byte-reader.ts';
 import { corruptImageError, type ImageRejectionReason } from './image-errors.ts';
 import { readDpi } from './image-resolution.ts';
 import { toImageSource, type ImageSource } from './image-source.ts';
+import { assertProcessableStructure } from './image-structure.ts';
 import { sniffImageType, SNIFF_HEADER_LENGTH, type AcceptedSniffedType } from './sniff-image-type.ts';
 
 /** What the headers of one page say, before any pixel is decoded. */
@@ -50,8 +51,9 @@ function unsupported(reason: string, format: string, path: string): InvalidInput
  * Sniffs the real format, refuses what the pipeline cannot read, and reads the selected page's
  * header with sharp (no pixel decoding, no pixel limit: that is for the caller to decide on
  * the size this returns). Throws NotFoundError for a missing file and InvalidInputError
- * (`details.reason`) for an unsupported format, a page that does not exist, or a header that
- * cannot be read.
+ * (`details.reason`) for an unsupported format, a page that does not exist, a header that
+ * cannot be read, or samples, colour space or channels the stages cannot process (see
+ * `assertProcessableStructure`).
  */
 export async function readImageHeader(input: ImageSource | string): Promise<ImageHeader> {
   const source = toImageSource(input);
@@ -86,6 +88,10 @@ export async function readImageHeader(input: ImageSource | string): Promise<Imag
       const mismatch = new Error(`content starts as ${sniffed.type} but decodes as ${metadata.format}`);
       throw corruptImageError(mismatch, sniffed.type, path, 'header');
     }
+    assertProcessableStructure(
+      { colourSpace: metadata.space, sampleFormat: metadata.depth, channels: metadata.channels },
+      { path, page, pageCount },
+    );
 
     let dpi: number | null;
     try {

@@ -118,11 +118,13 @@ function resolutionWarnings(dpi: number | null, minDpi: number): ValidationWarni
 }
 
 /**
- * Checks one page image before its master is stored: real format (magic bytes), header,
- * page size against the pixel limit (from the header, before decoding), a full streaming
- * decode to catch truncated or damaged data, and the scan resolution against the profile.
+ * Checks one page image before its master is stored: real format (magic bytes), header
+ * (samples, colour space and channels the stages can process), page size against the pixel
+ * limit (from the header, before decoding), a full streaming decode to catch truncated or
+ * damaged data, and the scan resolution against the profile.
  *
  * Refusals are InvalidInputError with `details.reason` (`unsupported-format`,
+ * `unsupported-sample-format`, `unsupported-colour-space`, `too-many-channels`,
  * `too-many-pixels`, `corrupt`, `page-out-of-range`); a missing file is NotFoundError.
  * Resolution problems and decoder warnings are returned in `warnings`, not thrown.
  *
@@ -177,7 +179,8 @@ export const MAX_TIFF_PAGES = 2000;
  * Size and resolution of every page of a (multi-page) TIFF, from the headers only: nothing is
  * decoded, so it is safe on any file; the pixel limit is applied when each page is validated
  * as `{ path, page }`. A JPEG or PNG lists as its one page. A TIFF of more than `maxPages`
- * images is refused (`InvalidInputError`) before any page header is read.
+ * images is refused (`InvalidInputError`) before any page header is read; so is a file with
+ * any page the stages cannot process (see `readImageHeader`).
  */
 export async function listTiffPages(path: string, maxPages = MAX_TIFF_PAGES): Promise<TiffPageInfo[]> {
   const first = await readImageHeader(path);

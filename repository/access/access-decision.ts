@@ -46,6 +46,17 @@ export function canSeeContent(level: AccessLevel, viewer: Viewer): boolean {
   }
 }
 
+/**
+ * May this viewer see that a document exists and what it is (its catalogue record, its IIIF
+ * manifest without the content the manifest points to)? Whoever may see the content; and for
+ * restricted documents everyone when the library shows their records (RESTRICTED_METADATA),
+ * which is what lets a IIIF viewer find the sign-in of IIIF Authorization Flow 2.0.
+ * Confidential documents never.
+ */
+export function canSeeDescription(level: AccessLevel, viewer: Viewer, restrictedMetadata: 'hidden' | 'shown'): boolean {
+  return canSeeContent(level, viewer) || (level === 'restricted' && restrictedMetadata === 'shown');
+}
+
 /** Throws `AccessDeniedError` (401) when the viewer may not see the item's content. */
 export function assertCanSeeContent(item: Item, viewer: Viewer): void {
   if (!canSeeContent(item.effectiveAccessLevel, viewer)) {

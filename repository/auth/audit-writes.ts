@@ -2,11 +2,11 @@ import type { RequestHandler } from 'express';
 import { UNSAFE_METHODS, viewerOf } from './request-auth.ts';
 
 /**
- * Paths whose writes are audited where they happen (sign-in, tokens, accounts), or are the
- * bytes of an upload (one line per tus chunk would bury everything else; the upload's creation
- * and its addition to a document are audited).
+ * Paths whose writes are audited where they happen (sign-in, password change, tokens,
+ * accounts), or are the bytes of an upload (one line per tus chunk would bury everything else;
+ * the upload's creation and its addition to a document are audited).
  */
-const AUDITED_ELSEWHERE = [/^\/dang-nhap/, /^\/dang-xuat/, /^\/api\/tokens/, /^\/api\/users/, /^\/api\/uploads\/[^/]+$/];
+const AUDITED_ELSEWHERE = [/^\/dang-nhap/, /^\/dang-xuat/, /^\/tai-khoan\/mat-khau/, /^\/api\/tokens/, /^\/api\/users/, /^\/api\/uploads\/[^/]+$/];
 
 /**
  * Writes every change a signed-in user asks for to the audit log once its answer is sent:

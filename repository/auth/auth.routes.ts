@@ -1,7 +1,7 @@
-import express, { Router, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { InvalidInputError, isAppError } from '../../storage/index.ts';
-import { assertRole, isAdmin, type Viewer } from '../access/access-decision.ts';
+import { ForbiddenError, InvalidInputError, isAppError } from '../../storage/index.ts';
+import { assertRole, isAdmin, type SignedInViewer, type Viewer } from '../access/access-decision.ts';
 import type { Database } from '../database/database.port.ts';
 import { USER_ROLES } from '../database/domain.types.ts';
 import { createRepositories } from '../database/repositories.ts';
@@ -9,9 +9,13 @@ import { parseInput } from '../database/validation.ts';
 import { readCookie } from '../web/i18n/choose-language.ts';
 import { pageContext } from '../web/page-context.ts';
 import { sendPage } from '../web/page-response.ts';
+import { readForm } from '../web/record-form.ts';
+import { requirePageRole } from '../web/require-page-role.ts';
 import { loginView } from '../web/views/login.view.ts';
+import { passwordChangedView, passwordChangeView } from '../web/views/password-change.view.ts';
 import { ApiTokenRepository } from './api-token.repository.ts';
 import { AuditLogRepository } from './audit-log.repository.ts';
+import { changePassword, PASSWORD_CHANGE_FIELDS, type PasswordChangeOutcome } from './change-password.ts';
 import { LoginThrottle, type LoginThrottlePolicy } from './login-throttle.ts';
 import { hashPassword, passwordProblems, verifyPassword } from './password.ts';
 import { clearSessionCookie, setSessionCookie, viewerOf, type SessionCookieOptions } from './request-auth.ts';
@@ -41,9 +45,11 @@ const userPatchSchema = newUserSchema.omit({ username: true }).partial().extend(
 /**
  * Signing in and out, API tokens and user accounts:
  * - `GET|POST /dang-nhap` (`?tiep=/path` to return there), `POST /dang-xuat`;
+ * - `GET|POST /tai-khoan/mat-khau`: a signed-in user's own password (browser sessions only);
  * - `POST|GET /api/tokens`, `DELETE /api/tokens/:id` (own tokens; an administrator may make one for another user);
  * - `POST|GET /api/users`, `PATCH /api/users/:id` (administrators).
- * Every sign-in (success and failure), sign-out, token and account change goes to the audit log.
+ * Every sign-in (success and failure), sign-out, password change (done or refused), token and
+ * account change goes to the audit log.
  */
 export function authRoutes(deps: AuthRoutesDependencies): Router {
   const router = Router();
@@ -114,6 +120,36 @@ export function authRoutes(deps: AuthRoutesDependencies): Router {
     res.redirect(303, '/');
   });
 
+  const signedIn = requirePageRole(USER_ROLES);
+
+  router.get('/tai-khoan/mat-khau', signedIn, (req, res) => {
+    sessionViewer(req);
+    sendPage(res, 200, passwordChangeView(pageContext(req, res), {}));
+  });
+
+  router.post('/tai-khoan/mat-khau', signedIn, form, async (req, res) => {
+    const viewer = sessionViewer(req);
+    const context = pageContext(req, res);
+    const fields = readForm(req.body, PASSWORD_CHANGE_FIELDS);
+    const outcome = await changePassword({ db: deps.database.db, throttle, sessionLifetimeMs: deps.cookies.lifetimeMs }, { ...fields, user: viewer.user, ip: req.ip });
+    await audit.record({
+      viewer,
+      action: 'user.password-change',
+      target: { type: 'user', id: viewer.user.id },
+      outcome: outcome.type === 'changed' ? 'ok' : 'denied',
+      ip: req.ip,
+      detail: passwordChangeDetail(outcome),
+    });
+    if (outcome.type === 'throttled') {
+      res.set('Retry-After', String(outcome.retryAfterSeconds));
+      return sendPage(res, 429, passwordChangeView(context, { retryAfterSeconds: outcome.retryAfterSeconds }));
+    }
+    if (outcome.type === 'refused') return sendPage(res, 400, passwordChangeView(context, { problems: outcome.problems }));
+    setSessionCookie(res, outcome.session.cookie, deps.cookies);
+    // The page's sign-out form must carry the new session's token: the old session is gone.
+    sendPage(res, 200, passwordChangedView({ ...context, csrfToken: outcome.session.csrfToken }));
+  });
+
   router.post('/api/tokens', async (req, res) => {
     const viewer = viewerOf(req);
     assertRole(viewer, USER_ROLES, 'make an API token');
@@ -180,6 +216,22 @@ async function checkedHash(password: string, username: string): Promise<string> 
   return hashPassword(password);
 }
 
+
+/** The user of a browser session; API tokens are refused (the page is for people at a browser, and a success answers with a session cookie). */
+function sessionViewer(req: Request): SignedInViewer {
+  const viewer = viewerOf(req);
+  if (viewer.kind !== 'user' || viewer.via !== 'session') {
+    throw new ForbiddenError('A password is changed from a browser signed in with it, not with an API token: sign in at /dang-nhap');
+  }
+  return viewer;
+}
+
+/** What the audit log keeps of a password change: why it was refused, never what was typed. */
+function passwordChangeDetail(outcome: PasswordChangeOutcome): Record<string, unknown> {
+  if (outcome.type === 'refused') return { problems: outcome.problems };
+  if (outcome.type === 'throttled') return { reason: 'throttled' };
+  return {};
+}
 
 /** Where to go after signing in: a path on this site only (never `//other.site` or `https://…`). */
 function safeNext(value: unknown): string {

@@ -16,4 +16,7 @@ export {
 } from './request-auth.ts';
 export { SessionRepository, type ActiveSession } from './session.repository.ts';
 export { seeContent } from './see-content.ts';
+export { IIIF_AUTH_CONTEXT, IIIF_AUTH_PATH, iiifAuthRoutes, type IiifAuthRoutesDependencies } from './iiif-auth.routes.ts';
+export { IiifAccessTokenRepository, IIIF_ACCESS_TOKEN_PREFIX } from './iiif-access-token.repository.ts';
 export { auditWrites } from './audit-writes.ts';
+export { sweepExpiredSignIns } from './sweep-expired-sign-ins.ts';

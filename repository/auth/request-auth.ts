@@ -5,6 +5,7 @@ import { ANONYMOUS, type Viewer } from '../access/access-decision.ts';
 import type { Database } from '../database/database.port.ts';
 import { readCookie } from '../web/i18n/choose-language.ts';
 import { ApiTokenRepository } from './api-token.repository.ts';
+import { IIIF_ACCESS_TOKEN_PREFIX } from './iiif-access-token.repository.ts';
 import { AuditLogRepository } from './audit-log.repository.ts';
 import { SessionRepository } from './session.repository.ts';
 
@@ -13,7 +14,7 @@ declare module 'express-serve-static-core' {
     /** Who is asking (set by `authenticate`; anonymous before it ran). */
     viewer?: Viewer;
     /** The signed-in browser's session, when the request came with its cookie. */
-    browserSession?: { cookie: string; csrfToken: string };
+    browserSession?: { cookie: string; csrfToken: string; expiresAt: Date };
     /** Where this request's accountable actions are written (set by `authenticate`). */
     audit?: AuditLogRepository;
   }
@@ -62,7 +63,8 @@ const TOKEN_USE_AUDIT_INTERVAL_MS = 60_000;
 /**
  * Finds out who is asking, before any route: an `Authorization: Bearer` API token (a bad,
  * revoked or expired token is refused with 401 — it never falls back to anonymous), else the
- * session cookie of a signed-in browser, else anonymous. Every viewer also learns whether the
+ * session cookie of a signed-in browser, else anonymous. IIIF access tokens are not API
+ * tokens: they grant nothing here (only the IIIF probe service reads them). Every viewer also learns whether the
  * request comes from a reading room.
  */
 export function authenticate(options: AuthenticateOptions): RequestHandler {
@@ -73,7 +75,7 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
     req.audit = audit;
     const readingRoom = inReadingRoom(options.readingRooms, req.ip);
     const authorization = req.headers.authorization;
-    if (authorization !== undefined) {
+    if (authorization !== undefined && !isIiifAccessToken(authorization)) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       const found = match === null ? undefined : await tokens.authenticate(match[1]!);
       if (found === undefined) {
@@ -91,7 +93,7 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
     const session = cookie === undefined ? undefined : await sessions.find(cookie);
     if (cookie !== undefined && session !== undefined) {
       req.viewer = { kind: 'user', user: session.user, via: 'session', readingRoom };
-      req.browserSession = { cookie, csrfToken: session.csrfToken };
+      req.browserSession = { cookie, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
     } else {
       req.viewer = { kind: 'anonymous', readingRoom };
     }
@@ -125,6 +127,11 @@ export function setSessionCookie(res: Response, cookie: string, options: Session
 
 export function clearSessionCookie(res: Response, options: SessionCookieOptions): void {
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/' });
+}
+
+/** Viewers send IIIF access tokens to every IIIF resource they probe; those are answered as if no token came. */
+function isIiifAccessToken(authorization: string): boolean {
+  return /^Bearer\s+/i.test(authorization) && authorization.replace(/^Bearer\s+/i, '').startsWith(IIIF_ACCESS_TOKEN_PREFIX);
 }
 
 function inReadingRoom(list: BlockList | undefined, ip: string | undefined): boolean {

@@ -161,6 +161,25 @@ export interface ApiTokenTable {
   last_used_at: Date | null;
 }
 
+export interface IiifAccessTokenTable {
+  token_hash: string;
+  session_hash: string;
+  origin: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
+export interface FixityCheckTable {
+  key: string;
+  item_id: string | null;
+  checked_at: CreatedAt;
+  outcome: 'ok' | 'mismatch' | 'missing' | 'unreadable';
+  expected_sha256: string;
+  actual_sha256: string | null;
+  actual_size: Int8 | null;
+  detail: string | null;
+}
+
 export interface LoginFailureTable {
   username_key: string;
   failures: number;
@@ -192,6 +211,8 @@ export interface DatabaseSchema {
   users: UserTable;
   sessions: SessionTable;
   api_tokens: ApiTokenTable;
+  iiif_access_tokens: IiifAccessTokenTable;
+  fixity_checks: FixityCheckTable;
   login_failures: LoginFailureTable;
   audit_log: AuditLogTable;
 }

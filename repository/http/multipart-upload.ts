@@ -12,6 +12,8 @@ import type { ReceivedFile } from './ingest.port.ts';
 export interface UploadLimits {
   /** Largest file accepted, in bytes. */
   maxFileBytes: number;
+  /** Largest request body, in bytes: every file with its multipart framing. */
+  maxRequestBytes: number;
   /** Most files in one request. */
   maxFiles: number;
 }
@@ -24,23 +26,34 @@ export interface ReceivedUpload {
 
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 
+function requestTooLarge(limits: UploadLimits): PayloadTooLargeError {
+  return new PayloadTooLargeError(
+    `The request is larger than the limit of ${limits.maxRequestBytes} bytes for one upload (UPLOAD_MAX_REQUEST_BYTES), so nothing was kept. ` +
+      'Send the pages in several requests, or each file as a resumable upload.',
+  );
+}
+
 /**
  * Streams a `multipart/form-data` request to temporary files under `spoolDir`, hashing each
  * file as it is written, so no upload is ever held in memory. Fields `seq` and `sha256`
  * apply to the `file` part that follows them. A client sha256 that differs from the bytes
  * received fails the whole request and
- * nothing is kept (`ChecksumMismatchError`, 422); so does a file over the size limit
- * (`PayloadTooLargeError`, 413) or a dropped connection.
+ * nothing is kept (`ChecksumMismatchError`, 422); so does a file over the size limit, a
+ * request over the total limit (by its Content-Length before anything is written, and by
+ * the bytes received for a chunked one), too many files (`PayloadTooLargeError`, 413), or a
+ * dropped connection.
  */
 export async function receiveMultipartUpload(req: Request, spoolDir: string, limits: UploadLimits): Promise<ReceivedUpload> {
   const contentType = req.headers['content-type'] ?? '';
   if (!contentType.startsWith('multipart/form-data')) {
     throw new InvalidInputError('Send the pages as multipart/form-data with one or more "file" parts');
   }
+  if (Number(req.headers['content-length']) > limits.maxRequestBytes) throw requestTooLarge(limits);
   await mkdir(spoolDir, { recursive: true });
   // Slots in the order the parts arrived: the writes finish in any order, the pages must not.
   const slots: (ReceivedFile | undefined)[] = [];
   const written: string[] = [];
+  const writes: Promise<void>[] = [];
   const discard = async () => {
     await Promise.all(written.map((file) => rm(file, { force: true })));
   };
@@ -58,13 +71,27 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
         return;
       }
       let pendingFields: { seq?: number; sha256?: string } = {};
-      const writes: Promise<void>[] = [];
       let failed = false;
+      let received = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          received += chunk.length;
+          if (received > limits.maxRequestBytes) {
+            fail(requestTooLarge(limits));
+            callback();
+          } else {
+            callback(null, chunk);
+          }
+        },
+      });
       const fail = (error: Error) => {
         if (failed) return;
         failed = true;
-        req.unpipe(parser);
+        req.unpipe(counter);
         req.resume();
+        // Ends the file part being received, so that its write settles before the files are
+        // removed; on the next tick, since busboy goes on using that part after its events.
+        process.nextTick(() => parser.destroy());
         reject(error);
       };
 
@@ -131,9 +158,11 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
         }, fail);
       });
       req.on('aborted', () => fail(new InvalidInputError('The upload was interrupted before it finished; nothing was kept')));
-      req.pipe(parser);
+      req.pipe(counter).pipe(parser);
     });
   } catch (error) {
+    // A write still open would recreate or keep its file after the removal.
+    await Promise.allSettled(writes);
     await discard();
     throw error;
   }

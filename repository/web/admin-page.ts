@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Kysely } from 'kysely';
 import type { DatabaseSchema } from '../database/schema.ts';
+import { FixityCheckRepository, type FixityFailure } from '../fixity/fixity-check.repository.ts';
 import { digitisedPerDay } from '../stats/digitised-per-day.ts';
 import { progressStatistics, type ProgressStatistics } from '../stats/progress-statistics.ts';
 import { parseDay, reportingDay } from '../stats/reporting-day.ts';
@@ -9,14 +10,14 @@ import { burnUpFrom, monthlyBurnUp, type MonthlyBurnUp } from './monthly-burn-up
 /**
  * The data of `/quan-tri` and `/quan-tri/bao-cao`: `progressStatistics` (the one source of the
  * JSON API and the CSV) as of `?date=YYYY-MM-DD` or today by `clock`, and, when `charts`, the
- * 12-month burn-up of every collection. Throws `InvalidInputError` for a malformed date.
+ * 12-month burn-up of every collection and the objects failing their fixity audit. Throws `InvalidInputError` for a malformed date.
  */
 export async function loadAdminPage(
   db: Kysely<DatabaseSchema>,
   req: Request,
   clock: () => Date,
   charts: boolean,
-): Promise<{ statistics: ProgressStatistics; charts?: Map<string, MonthlyBurnUp> }> {
+): Promise<{ statistics: ProgressStatistics; charts?: Map<string, MonthlyBurnUp>; fixityFailures?: FixityFailure[] }> {
   const today = req.query.date === undefined ? reportingDay(clock()) : parseDay(req.query.date, 'query "date"');
   const statistics = await progressStatistics(db, { today });
   if (!charts) return { statistics };
@@ -30,5 +31,5 @@ export async function loadAdminPage(
       result.set(collection.id, monthlyBurnUp({ points, ...collection }));
     }
   }
-  return { statistics, charts: result };
+  return { statistics, charts: result, fixityFailures: await new FixityCheckRepository(db).failures(100) };
 }

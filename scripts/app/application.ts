@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { bootstrapAdmin } from '../../repository/index.ts';
+import { bootstrapAdmin, FixityAuditor, scheduleFixityAudits, sweepExpiredSignIns } from '../../repository/index.ts';
 import { ConfigurationError } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 import { createHttpApp } from './http-app.ts';
@@ -29,7 +29,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   }
   const pipeline = createPipelineRuntime(config, services, logger);
   const shutdown = new AbortController();
-  const server = createHttpApp(config, services, logger, shutdown.signal).listen(config.port, config.host);
+  const auditor = new FixityAuditor({ database: services.database, store: services.store, logger: logger.child({ component: 'fixity' }), bytesPerSecond: config.fixity.bytesPerSecond });
+  const server = createHttpApp(config, services, logger, shutdown.signal, auditor).listen(config.port, config.host);
   // Longer than clients' and proxies' idle timeouts, so the server never closes a kept-alive
   // connection just as a client sends the next request on it (seen as "fetch failed").
   server.keepAliveTimeout = 65_000;
@@ -46,16 +47,20 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     await services.queue.startWorker(pipeline.handlers, { concurrency: config.workerConcurrency });
   }
   const { port } = server.address() as AddressInfo;
+  const stopSweeping = sweepExpiredSignIns(services.database, logger.child({ component: 'sign-ins' }));
+  const stopAuditing = scheduleFixityAudits(auditor, config.fixity, logger.child({ component: 'fixity' }));
 
   let closing: Promise<void> | undefined;
   const close = async () => {
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
     forced.unref();
     shutdown.abort();
+    stopSweeping();
     server.closeIdleConnections();
     const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
     await services.queue.stopWorker(config.shutdownTimeoutMs);
     await serverClosed;
+    await stopAuditing();
     clearTimeout(forced);
     await pipeline.close();
     await services.close();

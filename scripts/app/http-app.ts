@@ -26,7 +26,10 @@ import {
   readingRoomList,
   requireCsrfToken,
   errorHandler,
+  fixityRoutes,
+  type FixityAuditor,
   healthRoutes,
+  iiifAuthRoutes,
   holdingsImportRoutes,
   itemRoutes,
   notFoundHandler,
@@ -42,7 +45,7 @@ import type { Services } from './open-services.ts';
 import { securityHeaders } from './security-headers.ts';
 
 /** The express application: routes of every folder mounted on one server. */
-export function createHttpApp(config: Config, services: Services, logger: Logger, shutdown: AbortSignal): Express {
+export function createHttpApp(config: Config, services: Services, logger: Logger, shutdown: AbortSignal, auditor: FixityAuditor): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders({ publicBaseUrl: config.publicBaseUrl }));
@@ -58,6 +61,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
   app.use(authenticate({ database: services.database, readingRooms: readingRoomList(config.auth.readingRoomIps) }), requireCsrfToken, auditWrites);
   const repositories = createRepositories(services.database.db);
+  const cookies = { secure: config.auth.secureCookies, lifetimeMs: config.auth.sessionLifetimeMs };
   const resumableUploads = new ResumableUploads({
     directory: path.join(config.dataDir, 'uploads'),
     maxFileBytes: config.uploadMaxBytes,
@@ -74,7 +78,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     ]),
   );
   app.use(
-    authRoutes({ database: services.database, cookies: { secure: config.auth.secureCookies, lifetimeMs: config.auth.sessionLifetimeMs } }),
+    authRoutes({ database: services.database, cookies }),
     resumableUploads.router,
     itemRoutes({
       repositories,
@@ -83,16 +87,18 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       processing: new QueueItemProcessing(services.database, services.queue),
       publicBaseUrl: config.publicBaseUrl,
       spoolDir: path.join(config.dataDir, 'tmp', 'uploads'),
-      uploadLimits: { maxFileBytes: config.uploadMaxBytes, maxFiles: 500 },
+      uploadLimits: { maxFileBytes: config.uploadMaxBytes, maxRequestBytes: config.uploadMaxRequestBytes, maxFiles: 500 },
       resumableUploads,
       progressPollMs: 1000,
       shutdown,
     }),
     statsRoutes({ database: services.database, clock: () => new Date() }),
+    fixityRoutes({ database: services.database, auditor }),
     siteSearchRoutes({ database: services.database }),
     holdingsImportRoutes({ database: services.database }),
-    manifestRoutes(services.database, services.store, config.publicBaseUrl),
-    collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),
+    iiifAuthRoutes({ database: services.database, cookies }),
+    manifestRoutes(services.database, services.store, config.publicBaseUrl, config.auth.restrictedMetadata),
+    collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl, restrictedMetadata: config.auth.restrictedMetadata }),
     searchRoutes({ database: services.database, store: services.store, publicBaseUrl: config.publicBaseUrl }),
     viewerRoutes({ publicBaseUrl: config.publicBaseUrl }),
     webRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl }),

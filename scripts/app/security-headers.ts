@@ -47,14 +47,20 @@ function openViewerDirectives(https: boolean): Directives {
   return { ...viewerDirectives(https), 'connect-src': ["'self'", 'https:'], 'img-src': ["'self'", 'data:', 'https:'] };
 }
 
+/** The IIIF Auth token service page is framed by IIIF viewers on any site (it posts its token to the framing page). */
+function tokenServiceDirectives(https: boolean): Directives {
+  return { ...siteDirectives(https), 'frame-ancestors': ['*'] };
+}
+
 function headers(directives: Directives, https: boolean, resourcePolicy: 'same-origin' | 'cross-origin'): RequestHandler {
+  const frameable = directives['frame-ancestors']?.includes('*') === true;
   return helmet({
     contentSecurityPolicy: { useDefaults: false, directives },
     crossOriginResourcePolicy: { policy: resourcePolicy },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     // A library's other hosts under the same domain are not ours to force onto HTTPS.
     strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
-    xFrameOptions: { action: 'sameorigin' },
+    xFrameOptions: frameable ? false : { action: 'sameorigin' },
   });
 }
 
@@ -62,6 +68,7 @@ const under = (prefix: string) => (path: string) => path === prefix || path.star
 
 /**
  * Security headers (helmet) for every response, by route group (first match wins):
+ * - `/iiif/auth/token`: framed by IIIF viewers anywhere (`frame-ancestors *`);
  * - `/iiif/*`: `Cross-Origin-Resource-Policy: cross-origin`, so other IIIF viewers can use our
  *   images and manifests (the IIIF routes add `Access-Control-Allow-Origin: *` themselves);
  * - `/viewer?manifest=URL`, `/viewer/*`: Mirador's styles, and other IIIF servers for the former;
@@ -72,6 +79,7 @@ const under = (prefix: string) => (path: string) => path === prefix || path.star
 export function securityHeaders(options: { publicBaseUrl: string }): RequestHandler {
   const https = new URL(options.publicBaseUrl).protocol === 'https:';
   const groups: { matches: (path: string) => boolean; handler: RequestHandler }[] = [
+    { matches: under('/iiif/auth/token'), handler: headers(tokenServiceDirectives(https), https, 'cross-origin') },
     { matches: under('/iiif'), handler: headers(siteDirectives(https), https, 'cross-origin') },
     { matches: (path) => path === '/viewer' || path === '/viewer/', handler: headers(openViewerDirectives(https), https, 'same-origin') },
     { matches: under('/viewer'), handler: headers(viewerDirectives(https), https, 'same-origin') },

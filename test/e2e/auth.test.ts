@@ -1,5 +1,6 @@
 import test from 'ava';
 import { ApiTokenRepository, AuditLogRepository, LoginThrottle, passwordProblems } from '../../repository/index.ts';
+import { CookieJarClient } from '../helpers/cookie-jar-client.ts';
 import { postJson } from '../helpers/post-json.ts';
 import { ADMIN_HEADERS, startAppOnFreePort, TEST_ADMIN_PASSWORD, type RunningApp } from '../helpers/running-app.ts';
 
@@ -13,31 +14,10 @@ test.after.always(async () => {
   await app?.close();
 });
 
-/** A browser's cookie jar for one site, enough for these tests. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(`${app.baseUrl}${path}`, { redirect: 'manual', ...init, headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';');
-      const [name, value] = pair!.split('=');
-      if (value === '') this.cookies.delete(name!);
-      else this.cookies.set(name!, value!);
-    }
-    return response;
-  }
-  /** The sign-in form's hidden CSRF field, as the page would post it. */
-  async loginForm(): Promise<string> {
-    const page = await (await this.request('/dang-nhap')).text();
-    return /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
-  }
-  async signIn(username: string, password: string, csrf?: string): Promise<Response> {
-    return this.request('/dang-nhap', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username, password, _csrf: csrf ?? (await this.loginForm()), tiep: '/quan-tri' }).toString(),
-    });
+/** A browser on the test app's site. */
+class Browser extends CookieJarClient {
+  constructor() {
+    super(app.baseUrl);
   }
 }
 

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { AppError, InvalidInputError, NotFoundError } from '../../storage/errors.ts';
 import { sniffImageType, SNIFF_HEADER_LENGTH, type SniffedType } from '../../pipeline/stages/sniff-image-type.ts';
 import { listTiffPages, validatePage, type PageValidation } from '../../pipeline/stages/validate.stage.ts';
+import { assertProcessableStructure } from '../../pipeline/stages/image-structure.ts';
 import { jp2Bytes, pngBomb, pngChunks, truncateCopy, withJfif } from './helpers/crafted-files.ts';
 import { makePage } from './helpers/make-page.ts';
 import { writeRawTiff } from './helpers/raw-tiff.ts';
@@ -317,6 +318,15 @@ test('the real two-page vietsample.tif: pageCount 2, each page listed and valida
 test('listTiffPages refuses a TIFF with more images than one file may hold, naming the count', async (t) => {
   await t.throwsAsync(listTiffPages(VIETSAMPLE, 1), { instanceOf: InvalidInputError, message: /holds 2 images; at most 1 .*split it/ });
   t.is((await listTiffPages(VIETSAMPLE, 2)).length, 2);
+});
+
+test('a refused image of a multi-page TIFF is named by its place in the file, with the reason in the details', (t) => {
+  const error = t.throws(
+    () => assertProcessableStructure({ colourSpace: 'srgb', sampleFormat: 'uchar', channels: 6 }, { path: 'book.tif', page: 1, pageCount: 3 }),
+    { instanceOf: InvalidInputError },
+  );
+  t.regex(error.message, /^Image 2 of the 3 in this TIFF has 6 channels: 3 for RGB colour and 3 extra/);
+  t.is(reasonOf(error), 'too-many-channels');
 });
 
 test('listTiffPages lists a single-page file as one page', async (t) => {

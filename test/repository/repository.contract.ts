@@ -104,7 +104,7 @@ export function runRepositoryContract(test: TestFn, target: ContractTarget): voi
       select table_name as name from information_schema.tables
       where table_schema = ${database.schema} order by table_name`.execute(database.db);
     const names = tables.rows.map((row) => row.name);
-    for (const table of ['api_tokens', 'audit_log', 'collections', 'items', 'libraries', 'login_failures', 'pages', 'sessions', 'stored_objects', 'users']) {
+    for (const table of ['api_tokens', 'audit_log', 'collections', 'fixity_checks', 'iiif_access_tokens', 'items', 'libraries', 'login_failures', 'pages', 'sessions', 'stored_objects', 'users']) {
       t.true(names.includes(table), `table ${table} in schema ${database.schema}`);
     }
   });

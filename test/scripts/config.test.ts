@@ -102,3 +102,12 @@ test('worker and upload settings', (t) => {
   t.true(loadConfig({ SERVER_RUNS_JOBS: 'false' }).serverRunsJobs, 'without Redis only the server can run jobs');
   t.throws(() => loadConfig({ WORKER_CONCURRENCY: '0' }), { message: /WORKER_CONCURRENCY must be at least 1/ });
 });
+
+test('the multipart request limit defaults to twice UPLOAD_MAX_BYTES and must leave room for one whole file', (t) => {
+  t.is(loadConfig({ UPLOAD_MAX_BYTES: '5000' }).uploadMaxRequestBytes, 10_000);
+  t.is(loadConfig({ UPLOAD_MAX_BYTES: '5000', UPLOAD_MAX_REQUEST_BYTES: '20000' }).uploadMaxRequestBytes, 20_000);
+  t.throws(() => loadConfig({ UPLOAD_MAX_BYTES: '5000', UPLOAD_MAX_REQUEST_BYTES: '5000' }), {
+    instanceOf: ConfigurationError,
+    message: /UPLOAD_MAX_REQUEST_BYTES \(5000\) must be larger than UPLOAD_MAX_BYTES \(5000\)/,
+  });
+});

@@ -4,6 +4,8 @@ import { migration0002JobQueue } from './0002-job-queue.ts';
 import { migration0003PageSources } from './0003-page-sources.ts';
 import { migration0005SearchFolded } from './0005-search-folded.ts';
 import { migration0006Auth } from './0006-auth.ts';
+import { migration0007IiifAccessTokens } from './0007-iiif-access-tokens.ts';
+import { migration0008FixityChecks } from './0008-fixity-checks.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -15,4 +17,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0003-page-sources': migration0003PageSources,
   '0005-search-folded': migration0005SearchFolded,
   '0006-auth': migration0006Auth,
+  '0007-iiif-access-tokens': migration0007IiifAccessTokens,
+  '0008-fixity-checks': migration0008FixityChecks,
 });

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../i18n/vi.ts';
+import type { FixityFailure } from '../../fixity/fixity-check.repository.ts';
 import type { CollectionProgress, LibraryProgress, ProgressFigures, ProgressStatistics } from '../../stats/progress-statistics.ts';
 import { numberFormat, type NumberFormat } from '../format-number.ts';
 import { html, type SafeHtml } from '../html.ts';
@@ -11,6 +12,29 @@ export interface AdminPage {
   statistics: ProgressStatistics;
   /** Burn-up per collection id (dashboard only). */
   charts?: ReadonlyMap<string, MonthlyBurnUp>;
+  /** Objects failing their last fixity audit (dashboard only). */
+  fixityFailures?: readonly FixityFailure[];
+}
+
+/** The objects whose last fixity audit failed, first on the dashboard: an irreplaceable master may be damaged. */
+function fixityAlert(context: PageContext, failures: readonly FixityFailure[]): SafeHtml {
+  const { t } = context;
+  if (failures.length === 0) return html``;
+  return html`<section class="fixity-alert" role="alert" aria-labelledby="fixity-alert-title">
+  <h2 id="fixity-alert-title">${t('fixity.alert', { count: failures.length })}</h2>
+  <p>${t('fixity.alertBody')}</p>
+  <div class="table-scroll"><table class="progress-table fixity-table">
+    <thead><tr><th scope="col">${t('fixity.object')}</th><th scope="col">${t('fixity.document')}</th><th scope="col">${t('fixity.outcome')}</th><th scope="col">${t('fixity.checkedAt')}</th></tr></thead>
+    <tbody>${failures.map(
+      (failure) => html`<tr data-fixity-key="${failure.key}">
+      <td data-label="${t('fixity.object')}"><code>${failure.key}</code></td>
+      <td data-label="${t('fixity.document')}">${failure.itemId === null ? '—' : html`<a href="/bien-muc/tai-lieu/${encodeURIComponent(failure.itemId)}">${failure.itemIdentifier ?? ''} ${failure.itemTitle ?? ''}</a>`}</td>
+      <td data-label="${t('fixity.outcome')}">${t(`fixity.outcome.${failure.outcome}`)}</td>
+      <td data-label="${t('fixity.checkedAt')}"><time datetime="${failure.checkedAt.toISOString()}">${failure.checkedAt.toISOString().slice(0, 16).replace('T', ' ')}</time></td>
+    </tr>`,
+    )}</tbody>
+  </table></div>
+</section>`;
 }
 
 /** The numbers of a row as data attributes, written as the JSON API writes them (for checks and scripts). */
@@ -148,8 +172,10 @@ export function adminView(context: PageContext, input: AdminPage): SafeHtml {
   <a class="button button--secondary" href="/quan-tri/bao-cao?${dateQuery}">${t('admin.print')}</a>
   <a class="button button--secondary" href="/quan-tri/thu-vien/moi">${t('records.addLibrary')}</a>
   <a class="button button--secondary" href="/quan-tri/nhat-ky">${t('audit.link')}</a>
+  <a class="button button--secondary" href="/api/reports/fixity.csv" download>${t('fixity.csv')}</a>
   <a class="button button--secondary" href="/quan-tri/bo-suu-tap/moi">${t('records.addCollection')}</a>
 </p>
+${fixityAlert(context, input.fixityFailures ?? [])}
 ${statistics.libraries.length === 0 ? html`<p>${t('home.empty')}</p>` : ''}
 ${statistics.libraries.map(
   (library) => html`<section class="admin-library" aria-labelledby="library-${library.id}">

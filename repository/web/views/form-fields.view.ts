@@ -24,7 +24,7 @@ export interface FieldFrame {
 }
 
 export interface InputField extends FieldFrame {
-  type?: 'text' | 'date';
+  type?: 'text' | 'date' | 'password';
   inputMode?: 'numeric' | 'decimal';
   maxLength?: number;
   pattern?: string;

@@ -61,12 +61,13 @@ ${input.main}
 `;
 }
 
-/** Sign-in link, or who is signed in with a sign-out button (a POST with the CSRF token, never a link). */
+/** Sign-in link, or who is signed in with the password page's link and a sign-out button (a POST with the CSRF token, never a link). */
 function accountView(context: PageContext): SafeHtml {
   const { t } = context;
   if (context.signedInAs === undefined) {
     return html`<a class="account-link" href="/dang-nhap?tiep=${encodeURIComponent(context.url)}">${t('login.link')}</a>`;
   }
   return html`<form class="account-form" action="/dang-xuat" method="post"><span>${t('login.signedInAs', { name: context.signedInAs })}</span>
+      <a href="/tai-khoan/mat-khau">${t('password.link')}</a>
       <input type="hidden" name="_csrf" value="${context.csrfToken ?? ''}"><button type="submit">${t('login.logout')}</button></form>`;
 }

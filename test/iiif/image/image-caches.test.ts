@@ -73,8 +73,8 @@ const REVALIDATE = { 'Cache-Control': 'max-age=0' };
 test('tile cache: a second request is a hit (no source read), LRU by bytes; ETag / Last-Modified give 304', async (t) => {
   let reads = 0;
   const server = await startImageServer({
-    wrapSource: (source: ResolveImageSource): ResolveImageSource => async (identifier, req) => {
-      const resolved = await source(identifier, req);
+    wrapSource: (source: ResolveImageSource): ResolveImageSource => async (identifier, req, purpose) => {
+      const resolved = await source(identifier, req, purpose);
       return {
         ...resolved,
         get path() {

@@ -9,9 +9,15 @@ import { open } from 'node:fs/promises';
 export interface RawTiffOptions {
   width: number;
   height: number;
-  /** 1 (greyscale) or 3 (RGB), 8 bits each. */
-  channels: 1 | 3;
-  /** Fills one row (width × channels bytes) for row `y`. */
+  /** Colour channels (1 greyscale, 3 RGB or CIELAB, 4 CMYK); the others are in `extraSamples`. */
+  channels: 1 | 3 | 4;
+  /** Default greyscale for 1 channel, RGB for 3. */
+  photometric?: 'grey' | 'rgb' | 'cmyk' | 'cielab';
+  /** ExtraSamples values of channels after the colour ones (0 unspecified, 2 unassociated alpha). */
+  extraSamples?: number[];
+  /** Default 8-bit unsigned integers. */
+  sample?: { bits: 8 | 16 | 32; format: 'uint' | 'int' | 'float' };
+  /** Fills one row (width × all channels × bytes per sample, little-endian) for row `y`. */
   fillRow: (row: Uint8Array, y: number) => void;
   /** XResolution = YResolution = numerator/denominator per `unit` (1 none, 2 inch, 3 cm); omit for none at all. */
   resolution?: { numerator: number; denominator: number; unit: 1 | 2 | 3 };
@@ -23,21 +29,28 @@ export interface RawTiffOptions {
 
 type Tag = { tag: number; type: 3 | 4 | 5; values: number[] };
 
+const PHOTOMETRIC = { grey: 1, rgb: 2, cmyk: 5, cielab: 8 } as const;
+const SAMPLE_FORMAT = { uint: 1, int: 2, float: 3 } as const;
+
 const TYPE_SIZE = { 3: 2, 4: 4, 5: 8 } as const;
 
 export async function writeRawTiff(path: string, options: RawTiffOptions): Promise<void> {
-  const { width, height, channels } = options;
+  const { width, height } = options;
+  const extraSamples = options.extraSamples ?? [];
+  const channels = options.channels + extraSamples.length;
+  const sample = options.sample ?? { bits: 8, format: 'uint' };
+  const photometric = options.photometric ?? (options.channels === 1 ? 'grey' : 'rgb');
   const rowsPerStrip = options.rowsPerStrip ?? 16;
-  const rowBytes = width * channels;
+  const rowBytes = (width * channels * sample.bits) / 8;
   const strips = Math.ceil(height / rowsPerStrip);
   const stripBytes = Array.from({ length: strips }, (_, i) => Math.min(rowsPerStrip, height - i * rowsPerStrip) * rowBytes);
 
   const tags: Tag[] = [
     { tag: 256, type: 4, values: [width] },
     { tag: 257, type: 4, values: [height] },
-    { tag: 258, type: 3, values: Array.from({ length: channels }, () => 8) },
+    { tag: 258, type: 3, values: Array.from({ length: channels }, () => sample.bits) },
     { tag: 259, type: 3, values: [1] },
-    { tag: 262, type: 3, values: [channels === 1 ? 1 : 2] },
+    { tag: 262, type: 3, values: [PHOTOMETRIC[photometric]] },
     { tag: 273, type: 4, values: [] }, // StripOffsets, filled in below
     { tag: 277, type: 3, values: [channels] },
     { tag: 278, type: 4, values: [rowsPerStrip] },
@@ -49,6 +62,8 @@ export async function writeRawTiff(path: string, options: RawTiffOptions): Promi
     tags.push({ tag: 296, type: 3, values: [unit] });
   }
   tags.push({ tag: 284, type: 3, values: [1] });
+  if (extraSamples.length > 0) tags.push({ tag: 338, type: 3, values: extraSamples });
+  if (options.sample) tags.push({ tag: 339, type: 3, values: Array.from({ length: channels }, () => SAMPLE_FORMAT[sample.format]) });
   tags.sort((a, b) => a.tag - b.tag);
   for (const extra of options.unsortedExtraTags ?? []) tags.push({ tag: extra.tag, type: 3, values: [extra.value] });
 

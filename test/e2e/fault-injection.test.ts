@@ -1,0 +1,119 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readdir } from 'node:fs/promises';
+import { request } from 'node:http';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { pino } from 'pino';
+import sharp from 'sharp';
+import { FixityAuditor } from '../../repository/index.ts';
+import { postJson } from '../helpers/post-json.ts';
+import { ADMIN_HEADERS, startAppOnFreePort, TEST_ADMIN_TOKEN, type RunningApp } from '../helpers/running-app.ts';
+import { waitFor } from '../helpers/wait-for.ts';
+
+const run = promisify(execFile);
+
+async function newItem(app: RunningApp, slug: string): Promise<string> {
+  const api = `${app.baseUrl}/api`;
+  const library = await postJson(`${api}/libraries`, { slug, name: 'Thư viện huyện', province: 'Lâm Đồng', kind: 'district' });
+  const collection = await postJson(`${api}/collections`, { libraryId: library.id, slug: 'dia-chi', title: 'Địa chí', category: 'dia-chi' });
+  return (await postJson(`${api}/items`, { collectionId: collection.id, identifier: `${slug}-1`, title: 'Tài liệu' })).id;
+}
+
+/** A page scan of noise: it does not compress, so its size is what the test asks for. */
+function noisePage(width: number, height: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 2654435761) >>> 24;
+  return sharp(pixels, { raw: { width, height, channels: 1 } }).withMetadata({ density: 300 }).png({ compressionLevel: 0 }).toBuffer();
+}
+
+/** Every file under a folder, relative paths. */
+async function filesUnder(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
+/** Nothing lost, nothing duplicated, nothing corrupt: every recorded object reads back with its sha256, and no file is in the store that is not recorded. */
+async function assertStoreIntact(t: { deepEqual: (a: unknown, b: unknown, message?: string) => void }, app: RunningApp): Promise<void> {
+  const { database, store } = app.application.services;
+  const recorded = await database.db.selectFrom('stored_objects').select('key').execute();
+  const auditor = new FixityAuditor({ database, store, logger: pino({ level: 'silent' }), bytesPerSecond: 0 });
+  const audit = await auditor.auditDue(recorded.length + 1);
+  t.deepEqual(audit.failures, [], 'every recorded object reads back intact');
+  const files = (await filesUnder(path.join(app.config.dataDir, 'objects'))).filter((file) => !file.split(path.sep).some((part) => part.startsWith('.')));
+  t.deepEqual(files.sort(), recorded.map((row) => row.key).sort(), 'the store holds exactly the recorded objects');
+}
+
+test('a client that disconnects in the middle of an upload leaves no master, no page and no spooled file', async (t) => {
+  t.timeout(120_000);
+  const app = await startAppOnFreePort('e2e-fault-disconnect', { FIXITY_INTERVAL_MINUTES: '0' });
+  try {
+    const itemId = await newItem(app, 'fault-disconnect');
+    const page = await noisePage(1200, 1600);
+    const boundary = 'fault-boundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="0001.png"\r\nContent-Type: image/png\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const url = new URL(`${app.baseUrl}/api/items/${itemId}/pages`);
+    await new Promise<void>((resolve) => {
+      const req = request(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + page.length + tail.length) },
+      });
+      req.on('error', () => resolve());
+      req.write(head);
+      req.write(page.subarray(0, page.length / 2), () => setTimeout(() => req.destroy(), 300));
+      req.on('close', () => resolve());
+    });
+    const spool = path.join(app.config.dataDir, 'tmp', 'uploads');
+    await waitFor('the spooled half file to be removed', async () => (await filesUnder(spool)).length === 0, 10_000);
+    const item = (await (await fetch(`${app.baseUrl}/api/items/${itemId}`, { headers: ADMIN_HEADERS })).json()) as { pages: unknown[] };
+    t.deepEqual(item.pages, [], 'no page record');
+    await assertStoreIntact(t, app);
+    t.deepEqual((await filesUnder(path.join(app.config.dataDir, 'objects'))).filter((file) => file.startsWith('masters')), [], 'no master');
+  } finally {
+    await app.close();
+  }
+});
+
+test('a full object store: the upload is refused with a clear message, nothing half-written; when space returns, work goes on', async (t) => {
+  t.timeout(240_000);
+  const app = await startAppOnFreePort('e2e-fault-full', { FIXITY_INTERVAL_MINUTES: '0' });
+  const objects = path.join(app.config.dataDir, 'objects');
+  const mounted = path.join(app.config.dataDir, 'full-disk');
+  try {
+    const itemId = await newItem(app, 'fault-full');
+    // A 1 MiB filesystem where the store keeps its objects: the "disk" of this test.
+    await mkdir(mounted, { recursive: true });
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mounted]);
+    await run('cp', ['-a', `${objects}/.`, mounted]);
+    await run('mount', ['--bind', mounted, objects]);
+    const page = await noisePage(1400, 1400);
+    const form = () => {
+      const body = new FormData();
+      body.append('file', new Blob([page]), '0001.png');
+      return body;
+    };
+    const refused = await fetch(`${app.baseUrl}/api/items/${itemId}/pages`, { method: 'POST', headers: ADMIN_HEADERS, body: form() });
+    t.is(refused.status, 503);
+    const { error } = (await refused.json()) as { error: { message: string } };
+    t.regex(error.message, /object store is full: free space/);
+    const item = (await (await fetch(`${app.baseUrl}/api/items/${itemId}`, { headers: ADMIN_HEADERS })).json()) as { pages: unknown[] };
+    t.deepEqual(item.pages, [], 'no page record for the refused upload');
+    t.deepEqual(await filesUnder(mounted), [], 'no half-written object left on the full disk');
+
+    await run('mount', ['-o', 'remount,size=256m', mounted]);
+    const accepted = await fetch(`${app.baseUrl}/api/items/${itemId}/pages`, { method: 'POST', headers: ADMIN_HEADERS, body: form() });
+    t.is(accepted.status, 202, 'with space back the same upload is accepted');
+    await fetch(`${app.baseUrl}/api/items/${itemId}/process`, { method: 'POST', headers: ADMIN_HEADERS });
+    const done = await waitFor('the document to be digitised', async () => {
+      const state = (await (await fetch(`${app.baseUrl}/api/items/${itemId}`, { headers: ADMIN_HEADERS })).json()) as { status: string };
+      return state.status === 'digitised' || state.status === 'failed' ? state.status : undefined;
+    }, 180_000);
+    t.is(done, 'digitised');
+    await assertStoreIntact(t, app);
+  } finally {
+    await run('umount', [objects]).catch(() => undefined);
+    await run('umount', [mounted]).catch(() => undefined);
+    await app.close();
+  }
+});
