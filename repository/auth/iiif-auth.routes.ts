@@ -5,7 +5,7 @@ import type { Database } from '../database/database.port.ts';
 import { createRepositories } from '../database/repositories.ts';
 import { pageContext } from '../web/page-context.ts';
 import { sendPage } from '../web/page-response.ts';
-import { iiifSignedInView, iiifSignedOutView, iiifTokenView } from '../web/views/iiif-auth.view.ts';
+import { iiifAuthWindowView, iiifTokenView } from '../web/views/iiif-auth.view.ts';
 import { AuditLogRepository } from './audit-log.repository.ts';
 import { IiifAccessTokenRepository } from './iiif-access-token.repository.ts';
 import { clearSessionCookie, viewerOf, type SessionCookieOptions } from './request-auth.ts';
@@ -74,7 +74,7 @@ export function iiifAuthRoutes(deps: IiifAuthRoutesDependencies): Router {
       res.redirect(303, `/dang-nhap?tiep=${encodeURIComponent(`${IIIF_AUTH_PATH}/access`)}`);
       return;
     }
-    sendPage(res, 200, iiifSignedInView(pageContext(req, res)));
+    sendPage(res, 200, iiifAuthWindowView(pageContext(req, res), 'signedIn'));
   });
 
   router.get(`${IIIF_AUTH_PATH}/token`, async (req, res) => {
@@ -99,7 +99,7 @@ export function iiifAuthRoutes(deps: IiifAuthRoutesDependencies): Router {
       await audit.record({ viewer: viewerOf(req), action: 'logout', outcome: 'ok', ip: req.ip, detail: { via: 'iiif-logout-service' } });
     }
     clearSessionCookie(res, deps.cookies);
-    sendPage(res, 200, iiifSignedOutView(pageContext(req, res)));
+    sendPage(res, 200, iiifAuthWindowView(pageContext(req, res), 'signedOut'));
   });
 
   return router;

@@ -2,22 +2,17 @@ import { html, raw, type SafeHtml } from '../html.ts';
 import type { PageContext } from '../page-context.ts';
 import { layoutView } from './layout.view.ts';
 
-/** IIIF access service, after signing in: the viewer opened this window and waits for it to close. */
-export function iiifSignedInView(context: PageContext): SafeHtml {
+/**
+ * The window a IIIF viewer opened for the access service (after signing in) or the logout
+ * service (after signing out): says what happened and closes itself, which the viewer waits for.
+ */
+export function iiifAuthWindowView(context: PageContext, outcome: 'signedIn' | 'signedOut'): SafeHtml {
   const { t } = context;
-  const main = html`<h1>${t('iiifAuth.signedIn.title')}</h1>
-<p class="notice">${t('iiifAuth.signedIn.body')}</p>
+  const title = t(`iiifAuth.${outcome}.title`);
+  const main = html`<h1>${title}</h1>
+<p class="notice">${t(`iiifAuth.${outcome}.body`)}</p>
 <script src="/web/assets/close-window.js"></script>`;
-  return layoutView(context, { title: t('iiifAuth.signedIn.title'), main });
-}
-
-/** IIIF logout service: the session is over. */
-export function iiifSignedOutView(context: PageContext): SafeHtml {
-  const { t } = context;
-  const main = html`<h1>${t('iiifAuth.signedOut.title')}</h1>
-<p class="notice">${t('iiifAuth.signedOut.body')}</p>
-<script src="/web/assets/close-window.js"></script>`;
-  return layoutView(context, { title: t('iiifAuth.signedOut.title'), main });
+  return layoutView(context, { title, main });
 }
 
 /**
