@@ -55,7 +55,8 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   }
 }
 
-async function openObjectStore(config: Config): Promise<ObjectStore> {
+/** The object store this configuration names: S3 when S3_ENDPOINT is set, else the folder DATA_DIR/objects. */
+export async function openObjectStore(config: Config): Promise<ObjectStore> {
   if (config.s3 === undefined) {
     return FsObjectStore.open(path.join(config.dataDir, 'objects'));
   }
