@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, watchPage } from '../helpers/browser.ts';
 import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { digitisedItem } from '../helpers/digitised-item.ts';
 
@@ -11,23 +11,8 @@ test('the self-hosted Mirador opens a digitised item: manifest loaded, tiles fro
   try {
     const { itemId, pageIds } = await digitisedItem(baseUrl, 'viewer-test');
     const page = await browser.newPage();
-    const consoleErrors: string[] = [];
-    page.on('console', (message) => {
-      // Mirador 4's bundle carries React 19, which warns about Mirador's own use of element.ref.
-      if (message.type() === 'error' && !message.text().startsWith('Accessing element.ref was removed in React 19')) {
-        consoleErrors.push(message.text());
-      }
-    });
-    const failedResponses: string[] = [];
-    page.on('response', (response) => {
-      if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    const offSite: string[] = [];
+    const { consoleErrors, failedResponses, offSite } = watchPage(page, baseUrl);
     const imageResponses: { url: string; status: number }[] = [];
-    page.on('request', (request) => {
-      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
-    });
     page.on('response', (response) => {
       if (response.url().startsWith(`${baseUrl}/iiif/3/${pageIds[0]}/`)) imageResponses.push({ url: response.url(), status: response.status() });
     });

@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { createRepositories, IN_MEMORY, migrateToLatest, PgliteDatabase } from '../../repository/index.ts';
 import { holdingsImportRoutes, statsRoutes } from '../../repository/stats/index.ts';
 import { webRoutes } from '../../repository/web/index.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, watchPage } from '../helpers/browser.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
 import { serveRouters } from '../helpers/serve-routers.ts';
 
@@ -48,15 +48,7 @@ test('an administrator imports a holdings CSV on /quan-tri and sees the percenta
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [];
-    const offSite: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
-    });
+    const { consoleErrors, offSite } = watchPage(page, baseUrl);
 
     await page.goto(`${baseUrl}/quan-tri`);
     await page.getByRole('heading', { level: 1, name: 'Tiến độ số hóa' }).waitFor();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import test from 'ava';
 import sharp from 'sharp';
 import type { Page } from 'playwright-core';
-import { launchChromium, signIn } from '../helpers/browser.ts';
+import { launchChromium, signIn, watchPage } from '../helpers/browser.ts';
 import { postJson } from '../helpers/post-json.ts';
 import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
@@ -30,15 +30,7 @@ test('an operator registers a document, uploads three pages, processes them and 
 
     // The test's own waits are evaluated strings, which the product's CSP forbids; test/web/csp.browser checks the policy.
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
-    const consoleErrors: string[] = [];
-    const offSite: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(`${message.text()} @ ${message.location().url}`);
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
-    });
+    const { consoleErrors, offSite } = watchPage(page, baseUrl, { withSource: true });
 
     await signIn(page, baseUrl);
     await page.goto(`${baseUrl}/bien-muc/tai-lieu-moi`);

@@ -4,7 +4,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { Page } from 'playwright-core';
 import { createRepositories, IN_MEMORY, migrateToLatest, PgliteDatabase } from '../../repository/index.ts';
 import { recordRoutes, webRoutes } from '../../repository/web/index.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, watchPage } from '../helpers/browser.ts';
 import { actingAs, ADMIN_VIEWER } from '../helpers/acting-as.ts';
 import { serveRouters } from '../helpers/serve-routers.ts';
 
@@ -35,15 +35,7 @@ test('an administrator adds a collection through the form, corrects a refused co
   const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [];
-    const offSite: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
-    });
+    const { consoleErrors, offSite } = watchPage(page, baseUrl);
 
     await page.goto(`${baseUrl}/quan-tri`);
     await page.getByRole('link', { name: 'Thêm bộ sưu tập vào Thư viện tỉnh Đắk Nông' }).click();

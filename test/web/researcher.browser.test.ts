@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import type { Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, watchPage } from '../helpers/browser.ts';
 import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { digitisedItem } from '../helpers/digitised-item.ts';
 
@@ -28,22 +28,7 @@ test('a reader goes from home to a collection to a document: viewer, search insi
   try {
     const { itemId } = await digitisedItem(baseUrl, 'web-test');
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [];
-    const failedResponses: string[] = [];
-    const offSite: string[] = [];
-    page.on('console', (message) => {
-      // Mirador 4's bundle carries React 19, which warns about Mirador's own use of element.ref.
-      if (message.type() === 'error' && !message.text().startsWith('Accessing element.ref was removed in React 19')) {
-        consoleErrors.push(`${message.text()} @ ${message.location().url}`);
-      }
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('response', (response) => {
-      if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('request', (request) => {
-      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
-    });
+    const { consoleErrors, failedResponses, offSite } = watchPage(page, baseUrl, { withSource: true });
 
     // Home
     await page.goto(`${baseUrl}/`);

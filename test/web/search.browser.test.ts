@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
-import { launchChromium } from '../helpers/browser.ts';
+import { launchChromium, watchPage } from '../helpers/browser.ts';
 import { startAppOnFreePort } from '../helpers/running-app.ts';
 import { digitisedItem } from '../helpers/digitised-item.ts';
 
@@ -11,16 +11,7 @@ test('a researcher searches "thu vien" on /tim-kiem and opens the result in the 
   try {
     const { itemId } = await digitisedItem(baseUrl, 'search-test');
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const consoleErrors: string[] = [];
-    const offSite: string[] = [];
-    page.on('console', (message) => {
-      // Mirador 4's bundle carries React 19, which warns about Mirador's own use of element.ref.
-      if (message.type() === 'error' && !message.text().startsWith('Accessing element.ref was removed in React 19')) consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(error.message));
-    page.on('request', (request) => {
-      if (!request.url().startsWith(baseUrl) && !request.url().startsWith('data:')) offSite.push(request.url());
-    });
+    const { consoleErrors, offSite } = watchPage(page, baseUrl);
 
     await page.goto(`${baseUrl}/`);
     await page.getByRole('navigation', { name: 'Điều hướng chính' }).getByRole('link', { name: 'Tìm kiếm' }).click();
