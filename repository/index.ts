@@ -4,7 +4,7 @@
  */
 export type { Database, DatabaseAdapter } from './database/database.port.ts';
 export type { DatabaseSchema } from './database/schema.ts';
-export { openDatabase, type OpenDatabaseOptions } from './database/open-database.ts';
+export { embeddedDatabaseDir, openDatabase, type OpenDatabaseOptions } from './database/open-database.ts';
 export { PgliteDatabase, IN_MEMORY, type PgliteDatabaseOptions } from './database/pglite.database.ts';
 export {
   PostgresDatabase,

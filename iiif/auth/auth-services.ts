@@ -49,11 +49,10 @@ export function withAuthContext(context: unknown): string[] {
  * and the Auth context: what a viewer needs to offer sign-in for a restricted document.
  */
 export function withProbeServices(manifest: Record<string, unknown>, probe: ReturnType<typeof probeServiceDescription>): Record<string, unknown> {
-  const canvases = Array.isArray(manifest.items) ? manifest.items : [];
   return {
     ...manifest,
     '@context': withAuthContext(manifest['@context']),
-    items: canvases.map((canvas: Record<string, unknown>) => ({
+    items: arrayOf(manifest.items).map((canvas) => ({
       ...canvas,
       items: arrayOf(canvas.items).map((annotationPage) => ({
         ...annotationPage,

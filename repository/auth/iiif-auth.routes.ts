@@ -8,7 +8,7 @@ import { sendPage } from '../web/page-response.ts';
 import { iiifAuthWindowView, iiifTokenView } from '../web/views/iiif-auth.view.ts';
 import { AuditLogRepository } from './audit-log.repository.ts';
 import { IiifAccessTokenRepository } from './iiif-access-token.repository.ts';
-import { clearSessionCookie, viewerOf, type SessionCookieOptions } from './request-auth.ts';
+import { bearerToken, clearSessionCookie, viewerOf, type SessionCookieOptions } from './request-auth.ts';
 import { SessionRepository } from './session.repository.ts';
 
 /** JSON-LD context of IIIF Authorization Flow 2.0; it comes before the Image or Presentation context. */
@@ -22,6 +22,8 @@ const ACCESS_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
 export interface IiifAuthRoutesDependencies {
   database: Database;
   cookies: SessionCookieOptions;
+  /** Scheme and host of the services' ids, as in the descriptions that point to them (`requestBaseUrl`). */
+  baseUrl: (req: Request) => string;
 }
 
 type LanguageMap = Record<string, string[]>;
@@ -63,10 +65,9 @@ export function iiifAuthRoutes(deps: IiifAuthRoutesDependencies): Router {
         throw error;
       });
     const viewer = await probingViewer(req, accessTokens);
-    const probeId = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.originalUrl.split('?')[0]}`;
     res.setHeader('Cache-Control', 'no-store');
     res.vary('Authorization').vary('Cookie');
-    res.json(probeResult(probeId, canSeeContent(item.effectiveAccessLevel, viewer), viewer.kind === 'user'));
+    res.json(probeResult(`${deps.baseUrl(req)}${IIIF_AUTH_PATH}/probe/${encodeURIComponent(item.id)}`, canSeeContent(item.effectiveAccessLevel, viewer), viewer.kind === 'user'));
   });
 
   router.get(`${IIIF_AUTH_PATH}/access`, (req, res) => {
@@ -133,7 +134,7 @@ export function probeResult(probeId: string, allowed: boolean, signedIn: boolean
 /** The probe asks about the access token's user when one is sent, else about whoever `authenticate` found. */
 async function probingViewer(req: Request, accessTokens: IiifAccessTokenRepository): Promise<Viewer> {
   const viewer = viewerOf(req);
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const bearer = bearerToken(req);
   if (bearer === undefined) return viewer;
   const user = await accessTokens.userOf(bearer);
   // The token stands for the browser session it was issued from.

@@ -75,9 +75,9 @@ export function authenticate(options: AuthenticateOptions): RequestHandler {
     req.audit = audit;
     const readingRoom = inReadingRoom(options.readingRooms, req.ip);
     const authorization = req.headers.authorization;
-    if (authorization !== undefined && !isIiifAccessToken(authorization)) {
-      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-      const found = match === null ? undefined : await tokens.authenticate(match[1]!);
+    const bearer = bearerToken(req);
+    if (authorization !== undefined && !bearer?.startsWith(IIIF_ACCESS_TOKEN_PREFIX)) {
+      const found = bearer === undefined ? undefined : await tokens.authenticate(bearer);
       if (found === undefined) {
         await audit.record({ viewer: { ...ANONYMOUS, readingRoom }, action: 'token.use', outcome: 'denied', ip: req.ip });
         throw new AccessDeniedError('The API token is unknown, revoked or expired: ask an administrator for a new one');
@@ -129,9 +129,9 @@ export function clearSessionCookie(res: Response, options: SessionCookieOptions)
   res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: options.secure, path: '/' });
 }
 
-/** Viewers send IIIF access tokens to every IIIF resource they probe; those are answered as if no token came. */
-function isIiifAccessToken(authorization: string): boolean {
-  return /^Bearer\s+/i.test(authorization) && authorization.replace(/^Bearer\s+/i, '').startsWith(IIIF_ACCESS_TOKEN_PREFIX);
+/** The token of an `Authorization: Bearer …` header; undefined without one (or with another scheme). */
+export function bearerToken(req: Request): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
 }
 
 function inReadingRoom(list: BlockList | undefined, ip: string | undefined): boolean {

@@ -25,5 +25,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   if (options.databaseUrl !== undefined && options.databaseUrl.trim() !== '') {
     return PostgresDatabase.open(options.databaseUrl.trim(), { ...schema, logger });
   }
-  return PgliteDatabase.open(join(options.dataDir, 'db'), { ...schema, logger });
+  return PgliteDatabase.open(embeddedDatabaseDir(options.dataDir), { ...schema, logger });
+}
+
+/** Where the embedded (PGlite) database of a `DATA_DIR` lives: the server opens it there, backup and restore copy it. */
+export function embeddedDatabaseDir(dataDir: string): string {
+  return join(dataDir, 'db');
 }

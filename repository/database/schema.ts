@@ -171,7 +171,6 @@ export interface IiifAccessTokenTable {
 
 export interface FixityCheckTable {
   key: string;
-  item_id: string | null;
   checked_at: CreatedAt;
   outcome: 'ok' | 'mismatch' | 'missing' | 'unreadable';
   expected_sha256: string;

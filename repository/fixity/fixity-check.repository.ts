@@ -51,7 +51,6 @@ export class FixityCheckRepository {
   async record(result: FixityResult): Promise<void> {
     const row = {
       key: result.key,
-      item_id: result.itemId,
       checked_at: result.checkedAt,
       outcome: result.outcome,
       expected_sha256: result.expectedSha256,
@@ -93,9 +92,9 @@ export class FixityCheckRepository {
       this.#db
         .selectFrom('fixity_checks')
         .innerJoin('stored_objects', 'stored_objects.key', 'fixity_checks.key')
-        .leftJoin('items', 'items.id', 'fixity_checks.item_id')
+        .leftJoin('items', 'items.id', 'stored_objects.item_id')
         .selectAll('fixity_checks')
-        .select(['items.identifier', 'items.title', 'items.collection_id'])
+        .select(['stored_objects.item_id', 'items.identifier', 'items.title', 'items.collection_id'])
         .where('fixity_checks.outcome', '<>', 'ok')
         .orderBy('fixity_checks.checked_at', 'desc')
         .orderBy('fixity_checks.key')

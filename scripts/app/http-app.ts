@@ -96,7 +96,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     fixityRoutes({ database: services.database, auditor }),
     siteSearchRoutes({ database: services.database }),
     holdingsImportRoutes({ database: services.database }),
-    iiifAuthRoutes({ database: services.database, cookies }),
+    iiifAuthRoutes({ database: services.database, cookies, baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl) }),
     manifestRoutes(services.database, services.store, config.publicBaseUrl, config.auth.restrictedMetadata),
     collectionRoutes({ database: services.database, publicBaseUrl: config.publicBaseUrl, restrictedMetadata: config.auth.restrictedMetadata }),
     searchRoutes({ database: services.database, store: services.store, publicBaseUrl: config.publicBaseUrl }),

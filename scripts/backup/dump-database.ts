@@ -1,9 +1,10 @@
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
+import { embeddedDatabaseDir } from '../../repository/index.ts';
 import type { Config } from '../config.ts';
 import { BACKUP_FILES, type DatabaseDump } from './backup-manifest.ts';
 import { fingerprintFile, writeHashed } from './hashed-file.ts';
-import { dumpPgliteDataDir, embeddedDatabaseDir } from './pglite-data-dir.ts';
+import { dumpPgliteDataDir } from './pglite-data-dir.ts';
 import { runPostgresTool } from './postgres-tools.ts';
 
 /**

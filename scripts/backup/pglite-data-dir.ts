@@ -12,11 +12,6 @@ import { ConfigurationError, ConflictError } from '../../storage/index.ts';
  * through `PgliteDatabase` (repository/), which keeps its PGlite instance to itself.
  */
 
-/** Where `openDatabase` keeps the embedded database (`DATA_DIR/db`). */
-export function embeddedDatabaseDir(dataDir: string): string {
-  return path.join(dataDir, 'db');
-}
-
 /**
  * PGlite allows one process per data directory and locks nothing itself, but a running
  * instance keeps `postmaster.pid` in it (removed on close): refuse to touch the directory

@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { migrateToLatest, openDatabase, type Database } from '../../repository/index.ts';
+import { embeddedDatabaseDir, migrateToLatest, openDatabase, type Database } from '../../repository/index.ts';
 import { ConfigurationError, ConflictError } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 import type { DatabaseDump } from './backup-manifest.ts';
-import { assertEmbeddedDatabaseIdle, embeddedDatabaseDir, isEmptyOrMissing, loadPgliteDataDir } from './pglite-data-dir.ts';
+import { assertEmbeddedDatabaseIdle, isEmptyOrMissing, loadPgliteDataDir } from './pglite-data-dir.ts';
 import { runPostgresTool } from './postgres-tools.ts';
 import { writeRestoreList } from './restore-list.ts';
 

@@ -1,14 +1,14 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { openDatabase, type Database } from '../../repository/index.ts';
+import { embeddedDatabaseDir, openDatabase, type Database } from '../../repository/index.ts';
 import type { ObjectStore } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 import { BACKUP_FILES, writeManifest, type BackupManifest, type DatabaseDump } from './backup-manifest.ts';
 import { copyObjects, type CopyReport } from './copy-objects.ts';
 import { dumpDatabase } from './dump-database.ts';
 import { openObjectStore } from '../app/open-services.ts';
-import { assertEmbeddedDatabaseIdle, embeddedDatabaseDir } from './pglite-data-dir.ts';
+import { assertEmbeddedDatabaseIdle } from './pglite-data-dir.ts';
 import { assertToolInstalled } from './postgres-tools.ts';
 
 export interface BackupOutcome {

@@ -81,6 +81,7 @@ test.serial('a restricted document: manifest and info.json offer the probe servi
   const before = await probe(probeService.id);
   t.is(before.status, 200, 'the probe answers with HTTP 200 and puts the verdict in the body');
   t.is(before.body.type, 'AuthProbeResult2');
+  t.is(before.body.id, probeService.id, 'the result names the service the manifest described');
   t.is(before.body.status, 401);
   t.is((await fetch(`${app.baseUrl}${tile()}`)).status, 401);
 

@@ -3,7 +3,8 @@ import { sql } from 'kysely';
 
 /**
  * Fixity: the last audit of each stored object (re-read, sha256 compared with the one
- * `stored_objects` recorded when it was written). One row per key, replaced at each check;
+ * `stored_objects` recorded when it was written). One row per key, replaced at each check
+ * (the document it belongs to is the ledger's, not repeated here);
  * failures are also written to the audit log, which keeps their history.
  */
 export const migration0008FixityChecks: Migration = {
@@ -11,7 +12,6 @@ export const migration0008FixityChecks: Migration = {
     for (const statement of [
       `create table fixity_checks (
          key text primary key,
-         item_id text,
          checked_at timestamptz not null default now(),
          outcome text not null,
          expected_sha256 text not null,
@@ -20,7 +20,6 @@ export const migration0008FixityChecks: Migration = {
          detail text,
          constraint fixity_checks_outcome_check check (outcome in ('ok', 'mismatch', 'missing', 'unreadable'))
        )`,
-      `create index fixity_checks_item_id_idx on fixity_checks (item_id)`,
       `create index fixity_checks_checked_at_idx on fixity_checks (checked_at)`,
       `create index fixity_checks_failures_idx on fixity_checks (outcome) where outcome <> 'ok'`,
     ]) {
