@@ -4,7 +4,7 @@ import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { withLanguage, type PageContext } from '../page-context.ts';
 import type { FormState } from '../record-form.ts';
-import { errorSummary, fixedField, inputField, selectField, textAreaField } from './form-fields.view.ts';
+import { errorSummary, fixedField, inputField, refusedFields, selectField, textAreaField } from './form-fields.view.ts';
 import { ASSETS, layoutView } from './layout.view.ts';
 
 /** A new collection chooses its library; an edited one keeps it (the patch schema has no `libraryId`). */
@@ -56,10 +56,7 @@ export function collectionFormView(context: PageContext, page: CollectionFormPag
     return key === undefined ? undefined : t(key);
   };
   const common = (field: CollectionField) => ({ id: fieldId(field), name: field, label: t(LABELS[field]), value: values[field], error: error(field) });
-  const summary = COLLECTION_FIELDS.flatMap((field) => {
-    const message = error(field);
-    return message === undefined ? [] : [{ id: fieldId(field), label: t(LABELS[field]), message }];
-  });
+  const summary = refusedFields(COLLECTION_FIELDS, (field) => ({ id: fieldId(field), label: t(LABELS[field]), message: error(field) }));
   const noLibraries = page.mode === 'new' && page.libraries.length === 0;
   const main = html`<link rel="stylesheet" href="${ASSETS}/pages.css">
 <p class="record-back"><a href="/quan-tri">${t('records.back')}</a></p>

@@ -54,6 +54,14 @@ export interface SummaryEntry {
   message: string;
 }
 
+/** The summary's entries: the refused fields (those with a message), in the form's order. */
+export function refusedFields<F extends string>(fields: readonly F[], entryOf: (field: F) => { id: string; label: string; message: string | undefined }): SummaryEntry[] {
+  return fields.flatMap((field) => {
+    const { id, label, message } = entryOf(field);
+    return message === undefined ? [] : [{ id, label, message }];
+  });
+}
+
 /** The label, hint and error of a field around `control`, which receives the shared attributes. */
 function fieldFrame(context: PageContext, field: FieldFrame, control: (attributes: SafeHtml) => SafeHtml): SafeHtml {
   const { t } = context;

@@ -4,7 +4,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { LIBRARY_FIELDS, type LibraryField } from '../library-form.ts';
 import { withLanguage, type PageContext } from '../page-context.ts';
 import type { FormState } from '../record-form.ts';
-import { errorSummary, inputField, selectField } from './form-fields.view.ts';
+import { errorSummary, inputField, refusedFields, selectField } from './form-fields.view.ts';
 import { ASSETS, layoutView } from './layout.view.ts';
 
 export type LibraryFormPage = ({ mode: 'new' } | { mode: 'edit'; library: Library }) & { form: FormState<LibraryField> };
@@ -29,10 +29,7 @@ export function libraryFormView(context: PageContext, page: LibraryFormPage): Sa
     return key === undefined ? undefined : t(key);
   };
   const common = (field: LibraryField) => ({ id: fieldId(field), name: field, label: t(LABELS[field]), value: values[field], error: error(field) });
-  const summary = LIBRARY_FIELDS.flatMap((field) => {
-    const message = error(field);
-    return message === undefined ? [] : [{ id: fieldId(field), label: t(LABELS[field]), message }];
-  });
+  const summary = refusedFields(LIBRARY_FIELDS, (field) => ({ id: fieldId(field), label: t(LABELS[field]), message: error(field) }));
   const main = html`<link rel="stylesheet" href="${ASSETS}/pages.css">
 <p class="record-back"><a href="/quan-tri">${t('records.back')}</a></p>
 <h1>${title}</h1>

@@ -3,7 +3,7 @@ import { MIN_PASSWORD_LENGTH } from '../../auth/password.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { withLanguage, type PageContext } from '../page-context.ts';
-import { errorSummary, inputField } from './form-fields.view.ts';
+import { errorSummary, inputField, refusedFields } from './form-fields.view.ts';
 import { ASSETS, layoutView } from './layout.view.ts';
 
 export interface PasswordChangePage {
@@ -37,10 +37,7 @@ export function passwordChangeView(context: PageContext, page: PasswordChangePag
     const problem = problems[field];
     return problem === undefined ? undefined : t(`password.error.${problem}`, { min: MIN_PASSWORD_LENGTH });
   };
-  const summary = PASSWORD_CHANGE_FIELDS.flatMap((field) => {
-    const message = error(field);
-    return message === undefined ? [] : [{ id: fieldId(field), label: t(LABELS[field]), message }];
-  });
+  const summary = refusedFields(PASSWORD_CHANGE_FIELDS, (field) => ({ id: fieldId(field), label: t(LABELS[field]), message: error(field) }));
   const throttled =
     page.retryAfterSeconds === undefined
       ? ''
