@@ -75,21 +75,21 @@ export class DocumentIntake {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    const now = this.#clock();
     const pages: CheckedPage[] = [];
     // The marker and the sidecar must settle too: a folder that was just made is still being filled.
-    let settled = await this.#settled(folder, listing.names.filter((name) => !listing.pages.includes(name)), now);
+    let settled = await this.#settled(folder, listing.names.filter((name) => !listing.pages.includes(name)));
     for (const name of listing.pages) {
       const file = path.join(folder, name);
       const info = await stat(file).catch(() => undefined);
       // An empty page file is a scan that has not started writing yet.
-      if (info === undefined || !this.#tracker.observe(file, info, now) || info.size === 0) {
+      if (info === undefined || !this.#observe(file, info) || info.size === 0) {
         settled = false;
         continue;
       }
       pages.push(await this.#check(folder, name, info));
     }
     if (!settled) return;
+    const now = this.#clock();
     const lastChange = this.#tracker.lastChange(listing.names.map((name) => path.join(folder, name))) ?? now;
     const quiet = this.#options.quietMs > 0 && listing.pages.length > 0 && now - lastChange >= this.#options.quietMs;
     if (!listing.doneMarker && !quiet) return;
@@ -97,14 +97,23 @@ export class DocumentIntake {
   }
 
   /** Whether these entries (files that are not pages: the marker, the sidecar) have stopped changing. */
-  async #settled(folder: string, names: readonly string[], now: number): Promise<boolean> {
+  async #settled(folder: string, names: readonly string[]): Promise<boolean> {
     let settled = true;
     for (const name of names) {
       const info = await stat(path.join(folder, name)).catch(() => undefined);
       if (info === undefined || !info.isFile()) continue;
-      if (!this.#tracker.observe(path.join(folder, name), info, now)) settled = false;
+      if (!this.#observe(path.join(folder, name), info)) settled = false;
     }
     return settled;
+  }
+
+  /**
+   * One look at a file, timed when its stat came back: checking the pages before it can take
+   * seconds, and a look timed at the start of the folder's turn would date a change made
+   * meanwhile too early, so a file still being written could count as settled.
+   */
+  #observe(file: string, info: { size: number; mtimeMs: number }): boolean {
+    return this.#tracker.observe(file, info, this.#clock());
   }
 
   /** The page's check, made once per version of the file and reported when made. */

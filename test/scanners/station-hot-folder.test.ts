@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -249,5 +250,51 @@ test('the server stops in the middle of a large upload; scans keep being accepte
     await app?.close();
     await rm(hotFolder, { recursive: true, force: true });
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a page changed while the pages before it were being checked is dated by when it was seen, not by when the look began', async (t) => {
+  const hotFolder = await mkdtemp(path.join(os.tmpdir(), 'hot-folder-clock-'));
+  try {
+    const folder = path.join(hotFolder, 'ĐC-0077');
+    await mkdir(folder);
+    await writeFile(path.join(folder, 'done'), '');
+    const [first, second] = await Promise.all([realPage(0, 700), realPage(1, 700)]);
+    await writeFile(path.join(folder, '1.png'), first!);
+    await writeFile(path.join(folder, '2.png'), second!.subarray(0, second!.length / 2));
+
+    let time = 0;
+    // While 1.png is being checked, the scanner writes the rest of 2.png and 800 ms pass.
+    class ScannerStillWriting extends RecordingReporter {
+      override pageChecked(document: string, page: string, problems: readonly { code: string }[]): void {
+        super.pageChecked(document, page, problems);
+        if (page !== '1.png') return;
+        writeFileSync(path.join(folder, '2.png'), second!);
+        time += 800;
+      }
+    }
+    const reporter = new ScannerStillWriting();
+    const checked = () => reporter.of('page').map((event) => (event.detail as { page: string }).page);
+    const intake = new DocumentIntake({
+      profile: await loadStationProfile('text'),
+      state: await StationStateFile.open(path.join(hotFolder, '.station', 'state.json')),
+      reporter,
+      stableMs: 700,
+      quietMs: 0,
+      clock: () => time,
+    });
+    await intake.scan(hotFolder);
+    time = 800;
+    await intake.scan(hotFolder);
+    t.deepEqual(checked(), ['1.png'], '1.png settled and was checked; 2.png changed during that check');
+    time = 1600 + 400;
+    await intake.scan(hotFolder);
+    t.deepEqual(checked(), ['1.png'], '400 ms after 2.png was seen changed, it has not settled yet');
+    time = 1600 + 700;
+    await intake.scan(hotFolder);
+    t.deepEqual(checked(), ['1.png', '2.png'], 'and 700 ms after, it has');
+    t.is(reporter.of('queued', 'ĐC-0077').length, 1);
+  } finally {
+    await rm(hotFolder, { recursive: true, force: true });
   }
 });
