@@ -74,6 +74,11 @@ export { FixityAuditor, type FixityAuditorOptions, type FixityRun } from './fixi
 export { FixityCheckRepository, type CollectionFixity, type FixityFailure, type FixityOutcome, type FixityResult } from './fixity/fixity-check.repository.ts';
 export { scheduleFixityAudits, type FixitySchedule } from './fixity/schedule-fixity-audits.ts';
 export { fixityRoutes } from './http/fixity.routes.ts';
+export { RecordWriter, scheduleRecordWrites, type RecordRound, type RecordWriterOptions } from './records/record-writer.ts';
+export { rebuildIndex, type RebuildProblem, type RebuildReport } from './records/rebuild-index.ts';
+export { canonicalRows, compareCatalogues, type CatalogueDifference } from './records/canonical-dump.ts';
+export { CATALOGUE_TABLES } from './records/catalogue-rows.ts';
+export { itemRecordSchema, type ItemRecord } from './records/item-record.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';

@@ -34,4 +34,5 @@ export type { StoreLogger } from './store-logger.ts';
 export type { RetryPolicy } from './retry.ts';
 export { FsObjectStore, type FsObjectStoreOptions } from './fs.object-store.ts';
 export { MinioObjectStore, type MinioObjectStoreOptions } from './minio.object-store.ts';
-export { derivativeKey, masterKey, packageKey, type DerivativeFile } from './key-layout.ts';
+export { readJsonObject } from './read-json-object.ts';
+export { derivativeKey, masterKey, packageKey, recordFolder, recordKey, RECORDS_PREFIX, type DerivativeFile, type RecordSubject } from './key-layout.ts';

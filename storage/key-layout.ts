@@ -10,3 +10,18 @@ export type DerivativeFile = 'pyramid.tif' | 'thumb.jpg' | 'print.jpg' | 'ocr.ho
 export const derivativeKey = (itemId: string, pageId: string, file: DerivativeFile) => `derivatives/${itemId}/${pageId}/${file}`;
 
 export const packageKey = (itemId: string, file: 'document.pdf' | 'manifest.json') => `packages/${itemId}/${file}`;
+
+/** What the self-describing records describe: each has one JSON record under `records/`. */
+export type RecordSubject = 'library' | 'collection' | 'item';
+
+/**
+ * The catalogue's records (design §5): what `scripts/rebuild-index` rebuilds the database from.
+ * The ledger does not list them: they describe the ledger.
+ */
+export const RECORDS_PREFIX = 'records/';
+
+const RECORD_FOLDERS: Readonly<Record<RecordSubject, string>> = { library: 'libraries', collection: 'collections', item: 'items' };
+
+export const recordFolder = (subject: RecordSubject) => `${RECORDS_PREFIX}${RECORD_FOLDERS[subject]}/`;
+
+export const recordKey = (subject: RecordSubject, id: string) => `${recordFolder(subject)}${id}.json`;

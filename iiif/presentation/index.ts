@@ -5,4 +5,3 @@ export { DEFAULT_COLLECTION_PAGE_SIZE, pagedCollection } from './paged-collectio
 export { rebaseIds } from './rebase-ids.ts';
 export { requestBaseUrl } from './request-base-url.ts';
 export { PRESENTATION_MEDIA_TYPE, sendIiifJson, allowAnyOrigin } from './send-iiif-json.ts';
-export { readJsonObject } from './read-json-object.ts';

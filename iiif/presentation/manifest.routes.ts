@@ -1,8 +1,7 @@
 import { Router } from 'express';
 import { canSeeContent, canSeeDescription, createRepositories, seeContent, viewerOf, type Database } from '../../repository/index.ts';
 import { probeServiceDescription, withProbeServices } from '../auth/auth-services.ts';
-import { packageKey, UpstreamError, type ObjectStore } from '../../storage/index.ts';
-import { readJsonObject } from './read-json-object.ts';
+import { packageKey, readJsonObject, UpstreamError, type ObjectStore } from '../../storage/index.ts';
 import { rebaseIds } from './rebase-ids.ts';
 import { requestBaseUrl } from './request-base-url.ts';
 import { allowAnyOrigin, sendIiifJson } from './send-iiif-json.ts';

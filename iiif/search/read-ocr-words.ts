@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { derivativeKey, isAppError, UpstreamError, type ObjectStore } from '../../storage/index.ts';
-import { readJsonObject } from '../presentation/read-json-object.ts';
+import { derivativeKey, isAppError, readJsonObject, UpstreamError, type ObjectStore } from '../../storage/index.ts';
 
 const box = z.object({ x: z.number().finite(), y: z.number().finite(), width: z.number().finite().min(0), height: z.number().finite().min(0) });
 /** The parts of `pipeline/ocr/ocr-result.ts` `OcrResult` that search reads (hOCR is not stored in ocr.json). */

@@ -179,6 +179,16 @@ export interface FixityCheckTable {
   detail: string | null;
 }
 
+/** Subjects whose record in the object store is behind the database (migration 0009). */
+export interface RecordOutboxTable {
+  subject_type: 'library' | 'collection' | 'item';
+  subject_id: string;
+  revision: Int8;
+  changed_at: CreatedAt;
+  claimed_by: string | null;
+  claimed_until: Date | null;
+}
+
 export interface LoginFailureTable {
   username_key: string;
   failures: number;
@@ -212,6 +222,7 @@ export interface DatabaseSchema {
   api_tokens: ApiTokenTable;
   iiif_access_tokens: IiifAccessTokenTable;
   fixity_checks: FixityCheckTable;
+  record_outbox: RecordOutboxTable;
   login_failures: LoginFailureTable;
   audit_log: AuditLogTable;
 }

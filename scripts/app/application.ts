@@ -2,12 +2,15 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { bootstrapAdmin, FixityAuditor, scheduleFixityAudits, sweepExpiredSignIns } from '../../repository/index.ts';
+import { bootstrapAdmin, FixityAuditor, RecordWriter, scheduleFixityAudits, scheduleRecordWrites, sweepExpiredSignIns } from '../../repository/index.ts';
 import { ConfigurationError } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 import { createHttpApp } from './http-app.ts';
 import { openServices, type Services } from './open-services.ts';
 import { createPipelineRuntime } from './pipeline-runtime.ts';
+
+/** Between two rounds of the record writer when it has nothing to do: how far the store's records may lag. */
+const RECORD_WRITE_INTERVAL_MS = 1000;
 
 /** The server process: HTTP, and the job runner when it runs jobs itself. */
 export interface Application {
@@ -49,6 +52,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const stopSweeping = sweepExpiredSignIns(services.database, logger.child({ component: 'sign-ins' }));
   const stopAuditing = scheduleFixityAudits(auditor, config.fixity, logger.child({ component: 'fixity' }));
+  const records = new RecordWriter({ database: services.database, store: services.store, logger: logger.child({ component: 'records' }) });
+  const stopRecording = scheduleRecordWrites(records, RECORD_WRITE_INTERVAL_MS, logger.child({ component: 'records' }));
 
   let closing: Promise<void> | undefined;
   const close = async () => {
@@ -61,6 +66,9 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     await services.queue.stopWorker(config.shutdownTimeoutMs);
     await serverClosed;
     await stopAuditing();
+    await stopRecording();
+    // What the last jobs changed goes into the store's records before the store closes.
+    await records.flush(config.shutdownTimeoutMs).catch((error: unknown) => logger.warn({ err: error }, 'some records are behind the database; the next start writes them'));
     clearTimeout(forced);
     await pipeline.close();
     await services.close();

@@ -36,7 +36,9 @@ const manifestSchema = z.object({
     bytes: count,
     /** Rows of the `stored_objects` ledger at backup time. */
     recorded: count,
-    /** Objects in the store that the ledger does not name (copied all the same). */
+    /** The catalogue's own records (`records/…`), which the ledger does not name by design (0 in backups made before they existed). */
+    records: count.default(0),
+    /** Other objects in the store that the ledger does not name (copied all the same). */
     unrecorded: count,
     /** Ledger rows without an object in the store: not in this backup. */
     missing: count,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Database } from '../../repository/index.ts';
-import { contentTypeFor, NotFoundError, type ObjectStore } from '../../storage/index.ts';
+import { contentTypeFor, NotFoundError, RECORDS_PREFIX, type ObjectStore } from '../../storage/index.ts';
 import { BACKUP_FILES, type BackupManifest } from './backup-manifest.ts';
 import { writeHashed, type Fingerprint } from './hashed-file.ts';
 import { ledgerEntries, type LedgerEntry } from './ledger-entries.ts';
@@ -27,7 +27,7 @@ export async function copyObjects(store: ObjectStore, database: Database, backup
   const tempDir = path.join(backupDir, BACKUP_FILES.partial);
   const listFile = path.join(tempDir, BACKUP_FILES.objectList);
   const list = new ObjectListWriter(listFile);
-  const report: CopyReport = { listSha256: '', count: 0, bytes: 0, recorded: 0, unrecorded: 0, missing: 0, mismatched: 0, problemExamples: [] };
+  const report: CopyReport = { listSha256: '', count: 0, bytes: 0, recorded: 0, records: 0, unrecorded: 0, missing: 0, mismatched: 0, problemExamples: [] };
   const problem = (key: string, kind: 'missing' | 'mismatched', fields: Record<string, unknown>) => {
     report[kind] += 1;
     if (report.problemExamples.length < EXAMPLES) report.problemExamples.push({ key, problem: kind });
@@ -58,7 +58,9 @@ export async function copyObjects(store: ObjectStore, database: Database, backup
     report.count += 1;
     report.bytes += copied.size;
     if (report.count % PROGRESS_EVERY === 0) logger.info({ objects: report.count, bytes: report.bytes }, 'backup: objects copied so far');
-    if (recorded === undefined) {
+    if (recorded === undefined && object.key.startsWith(RECORDS_PREFIX)) {
+      report.records += 1;
+    } else if (recorded === undefined) {
       report.unrecorded += 1;
       logger.warn({ key: object.key }, 'backup: object not in the ledger (copied all the same)');
     } else if (recorded.sha256 !== copied.sha256 || recorded.size !== copied.size) {

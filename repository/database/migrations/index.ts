@@ -6,6 +6,7 @@ import { migration0005SearchFolded } from './0005-search-folded.ts';
 import { migration0006Auth } from './0006-auth.ts';
 import { migration0007IiifAccessTokens } from './0007-iiif-access-tokens.ts';
 import { migration0008FixityChecks } from './0008-fixity-checks.ts';
+import { migration0009RecordOutbox } from './0009-record-outbox.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -19,4 +20,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0006-auth': migration0006Auth,
   '0007-iiif-access-tokens': migration0007IiifAccessTokens,
   '0008-fixity-checks': migration0008FixityChecks,
+  '0009-record-outbox': migration0009RecordOutbox,
 });

@@ -1,5 +1,6 @@
 import { text } from 'node:stream/consumers';
-import { UpstreamError, type ObjectStore } from '../../storage/index.ts';
+import { UpstreamError } from './errors.ts';
+import type { ObjectStore } from './object-store.port.ts';
 
 /**
  * Reads a stored JSON object and parses it. Throws the store's `NotFoundError` when the key
