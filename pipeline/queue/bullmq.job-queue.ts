@@ -27,6 +27,7 @@ import {
   LeaseLostError,
   noHandlerMessage,
   QUEUE_DEFAULTS,
+  retryDelay,
   settlesWithin,
   WorkerStoppingError,
 } from './job-rules.ts';
@@ -42,6 +43,8 @@ export interface BullmqJobQueueOptions {
   attempts?: number;
   /** Base of the exponential backoff between runs (default 2 s: 2 s, 4 s, 8 s…). */
   backoffMs?: number;
+  /** Base of the backoff after an `UpstreamError` (a service down; default 15 s: 15 s, 30 s…). */
+  outageBackoffMs?: number;
   /** BullMQ `lockDuration`: a running job's lock, renewed every half (default 30 s). */
   leaseMs?: number;
   /**
@@ -65,6 +68,9 @@ export interface BullmqJobQueueOptions {
   jobNames?: readonly string[];
   logger: Logger;
 }
+
+/** The backoff type of our jobs: BullMQ asks the worker's `backoffStrategy` (see `retryDelay`). */
+const RETRY_BACKOFF = 'by-error';
 
 /** BullMQ states in which a job with the same id blocks a new one. */
 const PENDING_STATES = new Set(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children']);
@@ -103,6 +109,7 @@ export class BullmqJobQueue<M extends JobPayloads<M>> implements JobQueue<M> {
   readonly #queue: Queue;
   readonly #flows: FlowProducer;
   readonly #jobOptions: JobsOptions;
+  readonly #delays: { backoffMs: number; outageBackoffMs: number };
   readonly #leaseMs: number;
   readonly #stalledIntervalMs: number;
   readonly #maxStalledCount: number;
@@ -126,9 +133,14 @@ export class BullmqJobQueue<M extends JobPayloads<M>> implements JobQueue<M> {
     this.#abortGraceMs = options.abortGraceMs ?? QUEUE_DEFAULTS.abortGraceMs;
     this.#jobNames = options.jobNames;
     this.#logger = options.logger.child({ component: 'job-queue', adapter: 'bullmq', queue: this.#queueName });
+    this.#delays = {
+      backoffMs: checkPositiveInt(options.backoffMs ?? QUEUE_DEFAULTS.backoffMs, 'backoffMs'),
+      outageBackoffMs: checkPositiveInt(options.outageBackoffMs ?? QUEUE_DEFAULTS.outageBackoffMs, 'outageBackoffMs'),
+    };
     this.#jobOptions = {
       attempts: checkPositiveInt(options.attempts ?? QUEUE_DEFAULTS.attempts, 'attempts'),
-      backoff: { type: 'exponential', delay: checkPositiveInt(options.backoffMs ?? QUEUE_DEFAULTS.backoffMs, 'backoffMs') },
+      // Our own strategy (the worker's `backoffStrategy`): the delay depends on the error.
+      backoff: { type: RETRY_BACKOFF, delay: this.#delays.backoffMs },
       // Completed jobs go after a while (dedup only needs pending ones); failed ones stay for operators.
       removeOnComplete: {
         count: options.keepCompletedCount ?? 1000,
@@ -247,6 +259,7 @@ export class BullmqJobQueue<M extends JobPayloads<M>> implements JobQueue<M> {
         lockDuration: this.#leaseMs,
         stalledInterval: this.#stalledIntervalMs,
         maxStalledCount: this.#maxStalledCount,
+        settings: { backoffStrategy: (failedAttempts, _type, error) => retryDelay(error, failedAttempts, this.#delays) },
         autorun: false,
       },
     );
@@ -462,6 +475,13 @@ export class BullmqJobQueue<M extends JobPayloads<M>> implements JobQueue<M> {
   #translate(error: unknown): AppError {
     if (error instanceof AppError) return error;
     const reason = failureReason(error);
+    // While Redis is away commands fail at once ("Stream isn't writeable…"): name the real cause.
+    if (this.#client.status !== 'ready') {
+      const cause = this.#lastRedisError?.message ?? `connection ${this.#client.status}`;
+      return new UpstreamError(`${capitalise(this.#location)} did not answer (${cause}): check that it is running and reachable, then try again`, {
+        cause: error,
+      });
+    }
     return new UpstreamError(`Job queue on ${this.#location} failed: ${reason}`, { cause: error });
   }
 }

@@ -13,7 +13,6 @@ import type {
   StartWorkerOptions,
 } from './job-queue.port.ts';
 import {
-  backoffDelay,
   checkDelay,
   checkHandlers,
   checkJobId,
@@ -26,6 +25,7 @@ import {
   LeaseLostError,
   noHandlerMessage,
   QUEUE_DEFAULTS,
+  retryDelay,
   settlesWithin,
   WorkerStoppingError,
 } from './job-rules.ts';
@@ -40,6 +40,8 @@ export interface InProcessJobQueueOptions {
   attempts?: number;
   /** Base of the exponential backoff between runs (default 2 s: 2 s, 4 s, 8 s…). */
   backoffMs?: number;
+  /** Base of the backoff after an `UpstreamError` (a service down; default 15 s: 15 s, 30 s…). */
+  outageBackoffMs?: number;
   /** How long a claimed job stays claimed without renewal (default 30 s; renewed every third). */
   leaseMs?: number;
   /** How often an idle worker looks for due jobs (default 250 ms; adds in this process wake it at once). */
@@ -103,6 +105,7 @@ export class InProcessJobQueue<M extends JobPayloads<M>> implements JobQueue<M> 
   readonly #queueName: string;
   readonly #attempts: number;
   readonly #backoffMs: number;
+  readonly #outageBackoffMs: number;
   readonly #leaseMs: number;
   readonly #pollIntervalMs: number;
   readonly #sweepIntervalMs: number;
@@ -120,6 +123,7 @@ export class InProcessJobQueue<M extends JobPayloads<M>> implements JobQueue<M> 
     this.#store = new JobStore(options.database, this.#queueName);
     this.#attempts = checkPositiveInt(options.attempts ?? QUEUE_DEFAULTS.attempts, 'attempts');
     this.#backoffMs = checkPositiveInt(options.backoffMs ?? QUEUE_DEFAULTS.backoffMs, 'backoffMs');
+    this.#outageBackoffMs = checkPositiveInt(options.outageBackoffMs ?? QUEUE_DEFAULTS.outageBackoffMs, 'outageBackoffMs');
     this.#leaseMs = checkPositiveInt(options.leaseMs ?? QUEUE_DEFAULTS.leaseMs, 'leaseMs');
     this.#pollIntervalMs = checkPositiveInt(options.pollIntervalMs ?? 250, 'pollIntervalMs');
     this.#sweepIntervalMs = checkPositiveInt(options.sweepIntervalMs ?? 5_000, 'sweepIntervalMs');
@@ -326,7 +330,7 @@ export class InProcessJobQueue<M extends JobPayloads<M>> implements JobQueue<M> 
     } else {
       const reason = failureReason(failure.error);
       if (isRetryable(failure.error) && job.attempts < job.maxAttempts) {
-        const delayMs = backoffDelay(this.#backoffMs, job.attempts);
+        const delayMs = retryDelay(failure.error, job.attempts, { backoffMs: this.#backoffMs, outageBackoffMs: this.#outageBackoffMs });
         owned = await this.#store.retryLater(job, reason, delayMs);
         if (owned) logger.warn({ err: failure.error, retryInMs: delayMs }, `job failed, will retry: ${reason}`);
       } else {

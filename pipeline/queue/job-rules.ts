@@ -12,6 +12,11 @@ export const QUEUE_DEFAULTS = Object.freeze({
   queueName: 'pipeline',
   attempts: 3,
   backoffMs: 2_000,
+  /**
+   * Base of the backoff after a failure of a service the job needs (object store, database,
+   * Redis): 15 s, then 30 s, so that three attempts span a restart of that service.
+   */
+  outageBackoffMs: 15_000,
   /** How long a running job stays claimed without renewal (BullMQ lock, in-process lease). */
   leaseMs: 30_000,
   /** `close()` gives running jobs this long before handing them back. */
@@ -103,6 +108,18 @@ export function failureReason(error: unknown): string {
 /** Exponential backoff: after the n-th failed attempt (1-based) wait `base · 2^(n−1)` ms. */
 export function backoffDelay(baseMs: number, failedAttempts: number): number {
   return baseMs * 2 ** Math.max(0, failedAttempts - 1);
+}
+
+/**
+ * The wait before the next run after the n-th failed attempt (1-based): exponential from
+ * `backoffMs`, or from `outageBackoffMs` when a service the job needs failed (`UpstreamError`:
+ * the object store, database or Redis down or restarting). Seconds of backoff would use up
+ * every attempt of every running job within one restart of the store, failing their pages.
+ */
+export function retryDelay(error: unknown, failedAttempts: number, delays: { backoffMs: number; outageBackoffMs: number }): number {
+  const delay = backoffDelay(delays.backoffMs, failedAttempts);
+  if (!(isAppError(error) && error.code === 'UPSTREAM')) return delay;
+  return Math.max(delay, backoffDelay(delays.outageBackoffMs, failedAttempts));
 }
 
 /** Validates a page of `failedJobs`. */

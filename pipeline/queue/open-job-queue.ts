@@ -12,6 +12,7 @@ export interface OpenJobQueueOptions {
   queueName?: string;
   attempts?: number;
   backoffMs?: number;
+  outageBackoffMs?: number;
   leaseMs?: number;
   stopTimeoutMs?: number;
   jobNames?: readonly string[];

@@ -14,6 +14,13 @@ export interface TcpProxy {
   connections(): number;
   /** Bytes the clients sent through the proxy, all connections together. */
   bytesFromClients(): number;
+  /**
+   * The target goes away, as a stopped server does: every open connection is cut and new
+   * ones are refused (the port is closed) until `start`.
+   */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -54,14 +61,21 @@ export async function startTcpProxy(target: URL, options: TcpProxyOptions = {}):
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
   return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
+    url: `http://127.0.0.1:${port}`,
     connections: () => connections,
     bytesFromClients: () => total,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    stop: close,
+    start: async () => {
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+    },
+    close,
   };
 }

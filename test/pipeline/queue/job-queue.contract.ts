@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecutionContext, TestFn } from 'ava';
 import type { JobContext, JobHandler, JobHandlers, JobQueue } from '../../../pipeline/index.ts';
-import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from '../../../storage/index.ts';
+import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError, UpstreamError } from '../../../storage/index.ts';
 import { delay, gate, waitFor } from './helpers/wait-for.ts';
 
 /**
@@ -22,6 +22,7 @@ export const TEST_JOB_NAMES = ['work', 'parent', 'child'] as const;
 export const TEST_TIMINGS = Object.freeze({
   attempts: 3,
   backoffMs: 100,
+  outageBackoffMs: 400,
   leaseMs: 1_000,
   stopTimeoutMs: 2_000,
   abortGraceMs: 1_000,
@@ -141,6 +142,26 @@ export function runJobQueueContract(test: TestFn, target: QueueTarget): void {
     t.true(second - first >= TEST_TIMINGS.backoffMs - 20, `first retry after ${second - first} ms`);
     t.true(third - second >= 2 * TEST_TIMINGS.backoffMs - 20, `second retry after ${third - second} ms`);
     t.like(await queue.counts(), { failed: 0, completed: 1 });
+  });
+
+  test('a failure of a service the job needs (UpstreamError) is retried after the longer outage backoff', async (t) => {
+    const { queue } = await openQueue(t);
+    const startedAt: number[] = [];
+    await queue.add('work', { key: 'store-down' });
+    await queue.startWorker(
+      handlers({
+        work: async (_payload, context) => {
+          startedAt.push(Date.now());
+          if (context.attempt < 3) throw new UpstreamError('object store at http://minio:9000 did not answer: check that it is running');
+        },
+      }),
+      { concurrency: 1 },
+    );
+    await waitFor('the job to complete', async () => (await queue.counts()).completed === 1);
+    const [first, second, third] = startedAt as [number, number, number];
+    // 400 ms, then 800 ms instead of 100 ms and 200 ms (lower bounds; 20 ms of slack).
+    t.true(second - first >= TEST_TIMINGS.outageBackoffMs - 20, `first retry after ${second - first} ms`);
+    t.true(third - second >= 2 * TEST_TIMINGS.outageBackoffMs - 20, `second retry after ${third - second} ms`);
   });
 
   test('a non-retryable error fails the job at once, its message as the reason', async (t) => {
