@@ -43,6 +43,11 @@ const environmentSchema = z.object({
   REDIS_URL: optionalString.pipe(
     z.string().regex(/^rediss?:\/\//, 'must be a Redis URL (redis://host:6379)').optional(),
   ),
+  REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, "_" or "-"')
+    .default('thuvien'),
   S3_ENDPOINT: optionalString.pipe(
     z.url({ protocol: /^https?$/, message: 'must be an http(s) URL such as http://minio.local:9000' }).optional(),
   ),
@@ -99,6 +104,8 @@ export interface Config {
   /** Schema for our tables on a shared PostgreSQL server; unset → the server's default search path. */
   databaseSchema?: string;
   redisUrl?: string;
+  /** Prefix of every Redis key of the job queue: installations sharing one Redis need different ones. */
+  redisPrefix: string;
   s3?: S3Config;
   /** Jobs one worker process runs at once. */
   workerConcurrency: number;
@@ -171,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     databaseUrl: values.DATABASE_URL,
     databaseSchema: values.DATABASE_SCHEMA,
     redisUrl: values.REDIS_URL,
+    redisPrefix: values.REDIS_PREFIX,
     s3: values.S3_ENDPOINT === undefined ? undefined : s3Config(values),
     workerConcurrency: values.WORKER_CONCURRENCY,
     serverRunsJobs: values.REDIS_URL === undefined || (values.SERVER_RUNS_JOBS ?? true),

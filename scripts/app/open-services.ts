@@ -37,6 +37,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     await migrateToLatest(database, logger);
     const queue = await openJobQueue<PipelineJobs>({
       redisUrl: config.redisUrl,
+      bullmq: { prefix: config.redisPrefix },
       database,
       jobNames: PIPELINE_JOB_NAMES,
       stopTimeoutMs: config.shutdownTimeoutMs,

@@ -23,6 +23,8 @@ test('services (PostgreSQL, S3 on s3rver, BullMQ on Redis): upload → digitised
     DATABASE_URL: services.databaseUrl,
     DATABASE_SCHEMA: unique,
     REDIS_URL: services.redisUrl,
+    // Other test files run pipelines on the same Redis: their workers must not take these jobs.
+    REDIS_PREFIX: unique,
     S3_ENDPOINT: services.s3Endpoint,
     S3_ACCESS_KEY: services.s3AccessKey,
     S3_SECRET_KEY: services.s3SecretKey,

@@ -64,6 +64,7 @@ test.serial('production adapters: /health names s3, postgres and bullmq, all ans
     DATABASE_URL: services.databaseUrl,
     DATABASE_SCHEMA: schema,
     REDIS_URL: services.redisUrl,
+    REDIS_PREFIX: schema,
     S3_ENDPOINT: services.s3Endpoint,
     S3_ACCESS_KEY: services.s3AccessKey,
     S3_SECRET_KEY: services.s3SecretKey,
