@@ -37,12 +37,16 @@ import type {
   ObjectSummary,
   PutOptions,
 } from './object-store.port.ts';
+import { scratchOwnerGone, SCRATCH_OWNER } from './scratch-files.ts';
 import { isSha256Hex, normaliseSha256 } from './sha256.ts';
 import type { StoreLogger } from './store-logger.ts';
 import { withTranslatedErrors } from './translated-stream.ts';
 
 export interface FsObjectStoreOptions {
-  /** Temporary files older than this are removed when the store opens (a crash leaves them behind). Default: one hour. */
+  /**
+   * Temporary files older than this are removed when the store opens (a crash leaves them
+   * behind); those whose writing process has ended, at once. Default: one hour.
+   */
   staleTempAgeMs?: number;
   logger?: StoreLogger;
 }
@@ -562,7 +566,7 @@ export class FsObjectStore implements ObjectStore {
   }
 
   private tempPath(): string {
-    const name = `${Date.now().toString(36)}-${process.pid}-${randomBytes(8).toString('hex')}.part`;
+    const name = `${SCRATCH_OWNER}-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}.part`;
     return path.join(this.tempDir, name);
   }
 
@@ -611,7 +615,7 @@ export class FsObjectStore implements ObjectStore {
       const file = path.join(this.tempDir, name);
       try {
         const stats = await lstat(file);
-        if (stats.mtimeMs < cutoff) {
+        if (stats.mtimeMs < cutoff || scratchOwnerGone(name)) {
           await rm(file, { recursive: true, force: true });
           removed += 1;
         }

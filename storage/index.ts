@@ -35,4 +35,5 @@ export type { RetryPolicy } from './retry.ts';
 export { FsObjectStore, type FsObjectStoreOptions } from './fs.object-store.ts';
 export { MinioObjectStore, type MinioObjectStoreOptions } from './minio.object-store.ts';
 export { readJsonObject } from './read-json-object.ts';
+export { removeOrphanedScratch, SCRATCH_OWNER } from './scratch-files.ts';
 export { derivativeKey, masterKey, packageKey, recordFolder, recordKey, RECORDS_PREFIX, type DerivativeFile, type RecordSubject } from './key-layout.ts';

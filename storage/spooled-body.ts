@@ -9,6 +9,7 @@ import { errorCode } from './error-code.ts';
 import { BodySourceError, consumeBody } from './object-body.ts';
 import { describeKey } from './object-key.ts';
 import type { ObjectBody } from './object-store.port.ts';
+import { SCRATCH_OWNER } from './scratch-files.ts';
 
 /** One upload part: a byte range of the body and the checksums its request carries. */
 export interface BodyPart {
@@ -110,7 +111,7 @@ export async function prepareBody(body: ObjectBody, key: string, options: Prepar
 
   const file = path.join(
     options.tempDir,
-    `s3-upload-${Date.now().toString(36)}-${process.pid}-${randomBytes(8).toString('hex')}.part`,
+    `${SCRATCH_OWNER}-s3-upload-${Date.now().toString(36)}-${randomBytes(8).toString('hex')}.part`,
   );
   let handle: FileHandle | undefined;
   let created = false;

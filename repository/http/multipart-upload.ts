@@ -6,7 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { ChecksumMismatchError, InvalidInputError, PayloadTooLargeError } from '../../storage/index.ts';
+import { ChecksumMismatchError, InvalidInputError, PayloadTooLargeError, SCRATCH_OWNER } from '../../storage/index.ts';
 import type { ReceivedFile } from './ingest.port.ts';
 
 export interface UploadLimits {
@@ -113,7 +113,7 @@ export async function receiveMultipartUpload(req: Request, spoolDir: string, lim
         const fields = pendingFields;
         pendingFields = {};
         const slot = slots.push(undefined) - 1;
-        const target = path.join(spoolDir, `${randomUUID()}.upload`);
+        const target = path.join(spoolDir, `${SCRATCH_OWNER}-${randomUUID()}.upload`);
         written.push(target);
         const hash = createHash('sha256');
         let size = 0;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { openJobQueue, PIPELINE_JOB_NAMES, type JobQueue, type PipelineJobs } from '../../pipeline/index.ts';
 import { migrateToLatest, openDatabase, type Database } from '../../repository/index.ts';
-import { FsObjectStore, MinioObjectStore, type ObjectStore } from '../../storage/index.ts';
+import { FsObjectStore, MinioObjectStore, removeOrphanedScratch, type ObjectStore } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 
 /** The adapters one process runs on, chosen from configuration. */
@@ -25,6 +25,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     for (const service of opened.reverse()) await service.close();
   };
   try {
+    await removeScratchOfEndedProcesses(config, logger);
     const store = await openObjectStore(config);
     opened.push(store);
     const database = await openDatabase({
@@ -53,6 +54,21 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   } catch (error) {
     await closeAll();
     throw error;
+  }
+}
+
+/**
+ * Removes what processes that died mid-work left in DATA_DIR/tmp (upload and S3 spools, job
+ * work folders): up to a whole master each, never reclaimed otherwise. Entries of live
+ * processes sharing the folder stay.
+ */
+async function removeScratchOfEndedProcesses(config: Config, logger: Logger): Promise<void> {
+  const folder = path.join(config.dataDir, 'tmp');
+  try {
+    const removed = await removeOrphanedScratch(folder);
+    if (removed > 0) logger.warn({ folder, removed }, 'removed scratch files left by a process that ended mid-work');
+  } catch (error) {
+    logger.warn({ err: error, folder }, 'could not remove scratch files left by ended processes; they only take space');
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -101,6 +101,21 @@ test('fs: stale temporary files are removed when the store opens, fresh ones are
   await FsObjectStore.open(root, { logger: { warn: (_fields, message) => warnings.push(message) } });
   t.deepEqual(await readdir(path.join(root, '.tmp')), ['in-flight-upload.part']);
   t.is(warnings.length, 1);
+});
+
+test('fs: temporary files of a writer that has ended are removed when the store opens, however fresh', async (t) => {
+  const root = await tempFolder('fs-dead-writer-');
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  await mkdir(path.join(root, '.tmp'), { recursive: true });
+  // A process that has exited: its pid names a writer that can never finish.
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+  const name = (pid: number, token: string) => `${pid}-${token}-${Date.now().toString(36)}-0123456789abcdef.part`;
+  const killedWriter = name(dead, 'deadbeef');
+  const earlierLifeOfOurPid = name(process.pid, '00000000');
+  const liveWriter = name(process.ppid, 'c0ffee00');
+  for (const file of [killedWriter, earlierLifeOfOurPid, liveWriter]) await writeFile(path.join(root, '.tmp', file), 'half a scan');
+  await FsObjectStore.open(root);
+  t.deepEqual(await readdir(path.join(root, '.tmp')), [liveWriter]);
 });
 
 test('fs: list skips .tmp, .meta, foreign names and symlinks', async (t) => {
