@@ -30,8 +30,8 @@ const WORKER_SCRIPT = fileURLToPath(new URL('./tesseract-worker-thread.mjs', imp
 interface Slot {
   readonly languages: string;
   readonly worker: tesseract.Worker;
-  /** Rejects when the worker's thread dies; never resolves. */
-  readonly died: Promise<never>;
+  /** Calls `onDeath` when the worker's thread dies (at once if it has); returns the function that stops watching. */
+  readonly watchDeath: (onDeath: (error: UpstreamError) => void) => () => void;
 }
 
 interface Waiter {
@@ -72,7 +72,7 @@ export class TesseractWorkerPool {
     const slot = await this.#acquire(languages, signal);
     let reusable = false;
     try {
-      const result = await raceAbort(Promise.race([task(slot.worker), slot.died]), signal);
+      const result = await raceAbort(untilDeath(slot, task(slot.worker)), signal);
       reusable = true;
       return result;
     } catch (error) {
@@ -196,7 +196,7 @@ export class TesseractWorkerPool {
     try {
       const worker = await Promise.race([created, startFailed, timedOut]);
       logger?.debug?.({ languages, ms: Date.now() - startedAt }, 'Tesseract worker started');
-      return { languages, worker, died: watchThread(worker, languages) };
+      return { languages, worker, watchDeath: watchThread(worker, languages) };
     } catch (cause) {
       // A worker that answers late is stopped then; one whose start-up failed ends its own
       // thread (see tesseract-worker-thread.mjs).
@@ -224,17 +224,35 @@ export class TesseractWorkerPool {
 /**
  * tesseract.js leaves a job pending forever when the worker's thread dies (it only listens for
  * errors before start-up), so the pool watches the thread itself. `worker.worker` is the Node
- * `Worker` in tesseract.js 7; if that ever changes, the watch is simply absent.
+ * `Worker` in tesseract.js 7; if that ever changes, the watch is simply absent. Listeners, not a
+ * promise every job races: a never-settling promise keeps every race's result (each page's
+ * prepared image) reachable for the worker's whole life.
  */
-function watchThread(worker: tesseract.Worker, languages: string): Promise<never> {
+function watchThread(worker: tesseract.Worker, languages: string): Slot['watchDeath'] {
   const thread = (worker as unknown as { worker?: Partial<Pick<ThreadWorker, 'once'>> }).worker;
-  const died = new Promise<never>((_, reject) => {
-    thread?.once?.('exit', (code: number) => {
-      reject(new UpstreamError(`The OCR worker (Tesseract, ${languages}) stopped (exit code ${code}); the job will be retried.`));
-    });
+  const listeners = new Set<(error: UpstreamError) => void>();
+  let death: UpstreamError | undefined;
+  thread?.once?.('exit', (code: number) => {
+    death = new UpstreamError(`The OCR worker (Tesseract, ${languages}) stopped (exit code ${code}); the job will be retried.`);
+    for (const listener of listeners) listener(death);
+    listeners.clear();
   });
-  died.catch(() => undefined); // only matters while a job races it
-  return died;
+  return (onDeath) => {
+    if (death !== undefined) {
+      onDeath(death);
+      return () => undefined;
+    }
+    listeners.add(onDeath);
+    return () => listeners.delete(onDeath);
+  };
+}
+
+/** `work`, or a rejection when the slot's worker dies first. */
+function untilDeath<T>(slot: Slot, work: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const stopWatching = slot.watchDeath(reject);
+    work.then(resolve, reject).finally(stopWatching);
+  });
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
