@@ -3,7 +3,7 @@
  * migrations and the data-access classes. Everything else in the folder is internal.
  */
 export type { Database, DatabaseAdapter } from './database/database.port.ts';
-export type { DatabaseSchema } from './database/schema.ts';
+export type { DatabaseSchema, MarcInJson } from './database/schema.ts';
 export { embeddedDatabaseDir, openDatabase, type OpenDatabaseOptions } from './database/open-database.ts';
 export { PgliteDatabase, IN_MEMORY, type PgliteDatabaseOptions } from './database/pglite.database.ts';
 export {

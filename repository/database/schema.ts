@@ -79,6 +79,14 @@ export interface ItemTable {
   digitised_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+  /** The original MARC 21 record as MARC-in-JSON, for items imported from MARC (migration 0010). */
+  marc_record: ColumnType<MarcInJson | null, string | null | undefined, string | null>;
+}
+
+/** A MARC 21 record in MARC-in-JSON form: `leader` and `fields`, each `{ "001": "…" }` or `{ "245": { ind1, ind2, subfields: [{ a: "…" }] } }`. */
+export interface MarcInJson {
+  leader: string;
+  fields: Record<string, string | { ind1: string; ind2: string; subfields: Record<string, string>[] }>[];
 }
 
 export interface PageTable {

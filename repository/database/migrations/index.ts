@@ -7,6 +7,7 @@ import { migration0006Auth } from './0006-auth.ts';
 import { migration0007IiifAccessTokens } from './0007-iiif-access-tokens.ts';
 import { migration0008FixityChecks } from './0008-fixity-checks.ts';
 import { migration0009RecordOutbox } from './0009-record-outbox.ts';
+import { migration0010ItemMarcRecord } from './0010-item-marc-record.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -21,4 +22,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0007-iiif-access-tokens': migration0007IiifAccessTokens,
   '0008-fixity-checks': migration0008FixityChecks,
   '0009-record-outbox': migration0009RecordOutbox,
+  '0010-item-marc-record': migration0010ItemMarcRecord,
 });
