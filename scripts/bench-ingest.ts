@@ -8,6 +8,7 @@
  * Vietnamese text with a small skew (or the image files of `--dir`); `--big` adds one
  * 10000×14000 px master.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +19,10 @@ import sharp from 'sharp';
 import { renderTextPage, rotateContent } from '../test/pipeline/deskew-helpers/text-page.ts';
 import { startApplication } from './app/application.ts';
 import { loadConfig } from './config.ts';
+
+/** The bench works as the first administrator, whom the product creates from this token. */
+const ADMIN_TOKEN = `tvs_bench-ingest-${randomBytes(16).toString('hex')}`;
+const AS_ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 const { values } = parseArgs({
   options: { pages: { type: 'string', default: '6' }, dir: { type: 'string' }, big: { type: 'boolean', default: false } },
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
   });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-ingest-'));
   const application = await startApplication(
-    loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }),
+    loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', BOOTSTRAP_ADMIN_TOKEN: ADMIN_TOKEN, BOOTSTRAP_ADMIN_PASSWORD: randomBytes(18).toString('base64url') }),
     pino({ level: 'info' }, capture),
   );
   let peakRss = process.memoryUsage().rss;
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
   try {
     const api = `${application.url}/api`;
     const post = async (url: string, body: unknown) =>
-      (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+      (await (await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...AS_ADMIN }, body: JSON.stringify(body) })).json()) as {
         id: string;
       };
     const library = await post(`${api}/libraries`, { slug: 'bench', name: 'Thư viện đo', province: 'Hà Nội', kind: 'provincial' });
@@ -76,17 +81,17 @@ async function main(): Promise<void> {
     for (const [index, bytes] of pages.entries()) {
       const form = new FormData();
       form.append('file', new Blob([bytes]), `${String(index + 1).padStart(4, '0')}.tif`);
-      const response = await fetch(`${api}/items/${item.id}/pages`, { method: 'POST', body: form });
+      const response = await fetch(`${api}/items/${item.id}/pages`, { method: 'POST', headers: AS_ADMIN, body: form });
       if (response.status !== 202) throw new Error(`upload ${index + 1}: ${response.status} ${await response.text()}`);
     }
     const uploadMs = performance.now() - uploadStart;
 
     const processStart = performance.now();
-    await fetch(`${api}/items/${item.id}/process`, { method: 'POST' });
+    await fetch(`${api}/items/${item.id}/process`, { method: 'POST', headers: AS_ADMIN });
     let status = '';
     while (!['digitised', 'failed'].includes(status)) {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      status = ((await (await fetch(`${api}/items/${item.id}`)).json()) as { status: string }).status;
+      status = ((await (await fetch(`${api}/items/${item.id}`, { headers: AS_ADMIN })).json()) as { status: string }).status;
     }
     const processMs = performance.now() - processStart;
     if (status !== 'digitised') throw new Error('the item failed: see the page failure reasons');
