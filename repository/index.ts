@@ -82,4 +82,8 @@ export { itemRecordSchema, type ItemRecord } from './records/item-record.ts';
 export { foldVietnamese } from './text/fold-vietnamese.ts';
 export * from './stats/index.ts';
 export * from './search/index.ts';
+export * from './marc/index.ts';
 export { auditRoutes, pageNotFound, recordRoutes, webRoutes } from './web/index.ts';
+export * from './oai/index.ts';
+export * from './metadata/index.ts';
+export * from './open-data/index.ts';

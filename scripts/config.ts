@@ -71,6 +71,11 @@ const environmentSchema = z.object({
   FIXITY_OBJECTS_PER_RUN: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(500),
   FIXITY_MB_PER_SECOND: z.coerce.number().min(0, 'must be 0 (no limit) or more').default(20),
   RESTRICTED_METADATA: z.enum(['hidden', 'shown'], { message: 'must be hidden or shown' }).default('hidden'),
+  OPEN_DATA_LICENSE: z
+    .url({ protocol: /^https?$/, message: 'must be the http(s) URL of a licence, such as https://creativecommons.org/licenses/by/4.0/' })
+    .default('https://creativecommons.org/publicdomain/zero/1.0/'),
+  // Unset: the name of the first library registered (see openDataRoutes).
+  OPEN_DATA_PUBLISHER: optionalString,
   BOOTSTRAP_ADMIN_PASSWORD: optionalString,
   BOOTSTRAP_ADMIN_TOKEN: z.string().trim().min(32, 'must be at least 32 characters').optional(),
   UPLOAD_EXPIRY_HOURS: z.coerce.number().min(1, 'must be at least 1 hour').default(72),
@@ -79,6 +84,18 @@ const environmentSchema = z.object({
   IIIF_PYRAMID_CACHE_MB: z.coerce.number().int().min(64, 'must be at least 64').default(2048),
   IIIF_MAX_PIXELS: z.coerce.number().int().min(1_000_000, 'must be at least 1000000').default(40_000_000),
   IIIF_TILE_CACHE_MB: z.coerce.number().int().min(0).default(64),
+  OAI_REPOSITORY_NAME: z.string().trim().min(1).default('Thư viện số'),
+  // Unset: webmaster@ the host of PUBLIC_BASE_URL (see oaiConfig).
+  OAI_ADMIN_EMAIL: optionalString.pipe(z.email({ message: 'must be an e-mail address' }).optional()),
+  // Unset: the host of PUBLIC_BASE_URL.
+  OAI_REPOSITORY_IDENTIFIER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[a-zA-Z][a-zA-Z0-9-]*(\.[a-zA-Z][a-zA-Z0-9-]*)+$/, 'must be a domain name such as thuvien.example.vn (OAI identifiers are oai:<it>:<item id>)')
+      .optional(),
+  ),
+  OAI_PAGE_SIZE: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(100),
+  OAI_TOKEN_HOURS: z.coerce.number().min(0.01, 'must be more than 0').max(24 * 30, 'must be at most 720 (30 days)').default(24),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
 });
@@ -139,6 +156,12 @@ export interface Config {
   uploadExpiryMs: number;
   /** Largest page (width × height) accepted; larger ones are refused before decoding. */
   maxImagePixels: number;
+  openData: {
+    /** Licence URL of the published metadata (catalogue, statistics, IIIF collection). */
+    license: string;
+    /** Who publishes the open data; undefined → the first library registered. */
+    publisher?: string;
+  };
   iiif: {
     /** Each image `NAME.ext` here is also served by the Image API as `NAME` (conformance checks). */
     extraImagesDir?: string;
@@ -149,8 +172,21 @@ export interface Config {
     /** Largest image (width × height) one Image API request may ask for; `max` is scaled to it. */
     maxPixels: number;
   };
+  oai: OaiConfig;
   logLevel: string;
   shutdownTimeoutMs: number;
+}
+
+/** The OAI-PMH provider at `/oai` (Identify, identifiers, paging). */
+export interface OaiConfig {
+  repositoryName: string;
+  adminEmail: string;
+  /** The namespace of item identifiers: `oai:<repositoryIdentifier>:<item id>`. */
+  repositoryIdentifier: string;
+  /** Records (or headers) per response; more follow with a resumption token. */
+  pageSize: number;
+  /** How long a resumption token is accepted. */
+  tokenLifetimeMs: number;
 }
 
 /** Never repeated in an error message. */
@@ -199,12 +235,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
     },
     uploadExpiryMs: values.UPLOAD_EXPIRY_HOURS * 60 * 60 * 1000,
     maxImagePixels: values.MAX_IMAGE_PIXELS,
+    openData: { license: values.OPEN_DATA_LICENSE, publisher: values.OPEN_DATA_PUBLISHER?.normalize('NFC') },
     iiif: {
       extraImagesDir: values.IIIF_EXTRA_IMAGES_DIR === undefined ? undefined : path.resolve(cwd, values.IIIF_EXTRA_IMAGES_DIR),
       pyramidCacheBytes: values.IIIF_PYRAMID_CACHE_MB * 1024 * 1024,
       tileCacheBytes: values.IIIF_TILE_CACHE_MB * 1024 * 1024,
       maxPixels: values.IIIF_MAX_PIXELS,
     },
+    oai: oaiConfig(values, publicBaseUrl),
     logLevel: values.LOG_LEVEL,
     shutdownTimeoutMs: values.SHUTDOWN_TIMEOUT_MS,
   });
@@ -223,6 +261,18 @@ function uploadMaxRequestBytes(values: z.infer<typeof environmentSchema>): numbe
     );
   }
   return limit;
+}
+
+/** Identifiers and the contact default to the public host, so a fresh install harvests as it is. */
+function oaiConfig(values: z.infer<typeof environmentSchema>, publicBaseUrl: string): OaiConfig {
+  const host = new URL(publicBaseUrl).hostname;
+  return {
+    repositoryName: values.OAI_REPOSITORY_NAME.normalize('NFC'),
+    adminEmail: values.OAI_ADMIN_EMAIL ?? `webmaster@${host}`,
+    repositoryIdentifier: values.OAI_REPOSITORY_IDENTIFIER ?? host,
+    pageSize: values.OAI_PAGE_SIZE,
+    tokenLifetimeMs: values.OAI_TOKEN_HOURS * 60 * 60 * 1000,
+  };
 }
 
 function s3Config(values: z.infer<typeof environmentSchema>): S3Config {

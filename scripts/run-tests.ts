@@ -57,8 +57,9 @@ async function runAva(args: string[], env: NodeJS.ProcessEnv): Promise<Outcome> 
 async function main(): Promise<number> {
   const avaArgs = process.argv.slice(2);
   // pdftotext checks the searchable PDFs; DejaVu draws the generated Vietnamese test pages;
-  // Debian's Chromium runs the browser tests (playwright-core never downloads a browser).
-  ensureDebianPackages(['poppler-utils', 'fonts-dejavu-core', 'chromium'], log);
+  // Debian's Chromium runs the browser tests (playwright-core never downloads a browser);
+  // HTTP::OAI is the outside harvester of the OAI-PMH tests.
+  ensureDebianPackages(['poppler-utils', 'fonts-dejavu-core', 'chromium', 'libhttp-oai-perl'], log);
   const redisUrl = await ensureRedis(log);
   const databaseUrl = await ensurePostgres(log);
   // A real MinIO can stand in for s3rver: set TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY, TEST_S3_SECRET_KEY.

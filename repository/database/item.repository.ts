@@ -13,7 +13,7 @@ import {
   type OcrProfile,
   type Paged,
 } from './domain.types.ts';
-import type { DatabaseSchema, ItemTable, StoredDublinCore } from './schema.ts';
+import type { DatabaseSchema, ItemTable, MarcInJson, StoredDublinCore } from './schema.ts';
 import { byCodePoint, foldedSortKey } from './sql-helpers.ts';
 import {
   dublinCoreInput,
@@ -116,6 +116,17 @@ export class ItemRepository {
     );
     if (!row) throw new NotFoundError(`Item '${wanted}' not found in collection '${collectionId}'`);
     return toItem(row);
+  }
+
+  /**
+   * The original MARC 21 record (MARC-in-JSON) of an item imported from MARC, null for an item
+   * that was not. Not part of `Item`: only MARC-aware readers (OAI-PMH `marcxml`) need it.
+   * Throws `NotFoundError`.
+   */
+  async getMarcRecord(id: string): Promise<MarcInJson | null> {
+    const row = await this.#run(() => this.#db.selectFrom('items').select('marc_record').where('id', '=', id).executeTakeFirst());
+    if (!row) throw new NotFoundError(`Item '${id}' not found`);
+    return row.marc_record;
   }
 
   /** Ordered by title (diacritics folded), then identifier. */

@@ -218,6 +218,24 @@ export interface AuditLogTable {
   detail: ColumnType<Record<string, unknown>, string | undefined, string>;
 }
 
+/** What the OAI-PMH provider shows of each item ever created (migration 0011). */
+export interface OaiRecordTable {
+  item_id: string;
+  library_id: string;
+  collection_id: string;
+  access_level: AccessLevel;
+  most_open_level: AccessLevel;
+  deleted: Generated<boolean>;
+  datestamp: Date;
+}
+
+/** Keys the server made for itself (migration 0011): `oai-resumption-token`. */
+export interface ServerSecretTable {
+  name: string;
+  secret: string;
+  created_at: CreatedAt;
+}
+
 export interface DatabaseSchema {
   libraries: LibraryTable;
   collections: CollectionTable;
@@ -233,4 +251,6 @@ export interface DatabaseSchema {
   record_outbox: RecordOutboxTable;
   login_failures: LoginFailureTable;
   audit_log: AuditLogTable;
+  oai_records: OaiRecordTable;
+  server_secrets: ServerSecretTable;
 }

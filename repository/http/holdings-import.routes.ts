@@ -40,7 +40,8 @@ export function holdingsImportRoutes(deps: HoldingsImportRoutesDependencies): Ro
   return router;
 }
 
-function updateFlag(value: unknown): boolean {
+/** The `update` query flag of the import routes: `true` or `false` (default). */
+export function updateFlag(value: unknown): boolean {
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   throw new InvalidInputError('Query "update" must be "true" or "false"');

@@ -4,6 +4,7 @@ import { translateDatabaseError } from '../database/database-errors.ts';
 import type { DatabaseSchema, StoredDublinCore } from '../database/schema.ts';
 import { newId } from '../database/validation.ts';
 import { parseCsv, type CsvProblem } from './parse-csv.ts';
+import { raiseHoldingsCount } from './raise-holdings-count.ts';
 
 /** Longest field values accepted (UTF-16 code units, after trimming and NFC), as the item repository. */
 export const HOLDINGS_FIELD_LIMITS = { identifier: 200, title: 2000, author: 500 } as const;
@@ -169,13 +170,7 @@ export async function importHoldings(
         result.updated += updated.rows.length;
       }
 
-      const holdings = await sql<{ holdings_count: number }>`
-        update collections
-           set holdings_count = greatest(holdings_count, (select count(*) from items where collection_id = ${collectionId})::integer),
-               updated_at = case when holdings_count < (select count(*) from items where collection_id = ${collectionId}) then now() else updated_at end
-         where id = ${collectionId}
-        returning holdings_count`.execute(trx);
-      result.holdingsCount = holdings.rows[0]!.holdings_count;
+      result.holdingsCount = await raiseHoldingsCount(trx, collectionId);
       return result;
     });
   } catch (error) {

@@ -8,6 +8,7 @@ import { migration0007IiifAccessTokens } from './0007-iiif-access-tokens.ts';
 import { migration0008FixityChecks } from './0008-fixity-checks.ts';
 import { migration0009RecordOutbox } from './0009-record-outbox.ts';
 import { migration0010ItemMarcRecord } from './0010-item-marc-record.ts';
+import { migration0011OaiRecords } from './0011-oai-records.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -23,4 +24,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0008-fixity-checks': migration0008FixityChecks,
   '0009-record-outbox': migration0009RecordOutbox,
   '0010-item-marc-record': migration0010ItemMarcRecord,
+  '0011-oai-records': migration0011OaiRecords,
 });

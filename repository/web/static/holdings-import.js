@@ -1,5 +1,6 @@
 // Holdings import on /quan-tri: sends the chosen CSV to POST /api/collections/:id/holdings as
-// text/csv, keeps the answer for one reload (sessionStorage) and reloads the page, so every
+// text/csv, or a MARC file (.xml, .mrc) to POST /api/collections/:id/marc as it is (the server
+// tells MARCXML from ISO 2709 by content), keeps the answer for one reload (sessionStorage) and reloads the page, so every
 // figure on the page is the server's (progressStatistics), then shows what was imported,
 // skipped and why next to the collection's form.
 // Sent with every request that changes something: the server refuses a signed-in browser's change without it (CSRF).
@@ -35,6 +36,16 @@ function explainProblems(explained, row) {
     .join('; ');
 }
 
+function skippedLine(dataset, explained, row) {
+  return fill(dataset.msgSkipped, { ...row, reason: explained[`skip.${row.code}`] ?? row.reason });
+}
+
+/** A skipped MARC record, named by its call number, else its 001. */
+function skippedRecord(dataset, explained, row) {
+  const reason = explained[`skipRecord.${row.code}`] ?? explained[`skip.${row.code}`] ?? row.reason;
+  return fill(dataset.msgSkippedRecord, { ...row, identifier: row.identifier ?? row.controlNumber ?? '—', reason });
+}
+
 function showResult(form, result) {
   const { dataset } = form;
   const explained = JSON.parse(dataset.msgProblems);
@@ -48,8 +59,12 @@ function showResult(form, result) {
       errors: format.format(result.errors.length),
       holdings: format.format(result.holdingsCount),
     }),
-    ...result.skipped.map((row) => fill(dataset.msgSkipped, { ...row, reason: explained[`skip.${row.code}`] ?? row.reason })),
-    ...result.errors.map((row) => fill(dataset.msgError, { ...row, reason: explainProblems(explained, row) })),
+    ...result.skipped.map((row) => (row.record === undefined ? skippedLine(dataset, explained, row) : skippedRecord(dataset, explained, row))),
+    ...result.errors.map((row) =>
+      row.record === undefined
+        ? fill(dataset.msgError, { ...row, reason: explainProblems(explained, row) })
+        : fill(dataset.msgErrorRecord, { ...row, controlNumber: row.controlNumber ? ` (001: ${row.controlNumber})` : '', reason: explainProblems(explained, row) }),
+    ),
   ];
   output.dataset.imported = String(result.imported);
   showLines(output, lines);
@@ -68,7 +83,12 @@ for (const form of document.querySelectorAll('form[data-holdings-import]')) {
     button.disabled = true;
     showLines(output, [form.dataset.msgSending]);
     try {
-      const response = await fetch(form.action, { method: 'POST', headers: { 'content-type': 'text/csv; charset=utf-8', ...CSRF }, body: file });
+      const marc = /\.(xml|mrc)$/i.test(file.name);
+      const response = await fetch(marc ? form.dataset.marcAction : form.action, {
+        method: 'POST',
+        headers: { 'content-type': marc ? 'application/octet-stream' : 'text/csv; charset=utf-8', ...CSRF },
+        body: file,
+      });
       const body = await response.json().catch(() => ({}));
       if (!response.ok) {
         showLines(output, [fill(form.dataset.msgFailed, { reason: body.error?.message ?? String(response.status) })]);

@@ -126,6 +126,16 @@ const IMPORT_PROBLEM_KEYS = [
   'admin.import.problem.year-invalid',
   'admin.import.skip.repeated-in-file',
   'admin.import.skip.already-registered',
+  'admin.import.problem.structure-invalid',
+  'admin.import.problem.truncated',
+  'admin.import.problem.not-utf8',
+  'admin.import.problem.record-too-long',
+  'admin.import.problem.title-missing',
+  'admin.import.problem.identifier-missing',
+  'admin.import.problem.too-many-values',
+  'admin.import.skip.marc-8',
+  'admin.import.skip.not-bibliographic',
+  'admin.import.skipRecord.repeated-in-file',
   'admin.import.field.identifier',
   'admin.import.field.title',
   'admin.import.field.author',
@@ -135,13 +145,14 @@ function importForm(context: PageContext, collection: CollectionProgress): SafeH
   const { t } = context;
   const id = encodeURIComponent(collection.id);
   const inputId = `holdings-file-${collection.id}`;
-  return html`<form class="holdings-import" data-holdings-import data-collection-id="${collection.id}" action="/api/collections/${id}/holdings" method="post" enctype="multipart/form-data"
+  return html`<form class="holdings-import" data-holdings-import data-collection-id="${collection.id}" action="/api/collections/${id}/holdings" data-marc-action="/api/collections/${id}/marc" method="post" enctype="multipart/form-data"
     data-msg-sending="${t('admin.import.sending')}" data-msg-result="${t('admin.import.result')}" data-msg-skipped="${t('admin.import.skippedLine')}"
-    data-msg-error="${t('admin.import.errorLine')}" data-msg-failed="${t('admin.import.failed')}" data-msg-choose="${t('admin.import.choose')}"
+    data-msg-error="${t('admin.import.errorLine')}" data-msg-skipped-record="${t('admin.import.skippedRecord')}" data-msg-error-record="${t('admin.import.errorRecord')}"
+    data-msg-failed="${t('admin.import.failed')}" data-msg-choose="${t('admin.import.choose')}"
     data-msg-problems="${JSON.stringify(importProblemMessages(context))}">
     <label for="${inputId}">${t('admin.import.label', { title: collection.title })}</label>
     <div class="holdings-import__row">
-      <input id="${inputId}" name="file" type="file" accept=".csv,text/csv" required>
+      <input id="${inputId}" name="file" type="file" accept=".csv,text/csv,.xml,.mrc,application/marc,application/marcxml+xml" required>
       <button type="submit">${t('admin.import.button')}</button>
     </div>
     <div class="holdings-import__result" role="status" aria-live="polite"></div>

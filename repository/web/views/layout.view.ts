@@ -55,6 +55,7 @@ ${input.main}
 </main>
 <footer class="site-footer">
   <p>${t('footer.text')}</p>
+  <p><a href="/open-data">${t('footer.openData')}</a></p>
 </footer>
 </body>
 </html>
