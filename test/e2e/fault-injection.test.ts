@@ -88,7 +88,10 @@ test('a full object store: the upload is refused with a clear message, nothing h
     t.regex(error.message, /object store is full: free space/);
     const item = (await (await fetch(`${app.baseUrl}/api/items/${itemId}`, { headers: ADMIN_HEADERS })).json()) as { pages: unknown[] };
     t.deepEqual(item.pages, [], 'no page record for the refused upload');
-    // The small records of the library, collection and item fit and are complete (each one put).
+    // The record writer works in the background: let a write in flight end (renamed into place
+    // or, failing for lack of space, removed). The small records of the library, collection and
+    // item fit and are complete (each one put); nothing else may be there.
+    await waitFor('no write in flight on the full disk', async () => !(await filesUnder(mounted)).some((file) => file.startsWith('.tmp/')), 20_000);
     const leftOver = (await filesUnder(mounted)).filter((file) => !file.replace(/^\.meta\//, '').startsWith(RECORDS_PREFIX));
     t.deepEqual(leftOver, [], 'no half-written object left on the full disk');
 
