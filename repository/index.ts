@@ -74,6 +74,13 @@ export { FixityAuditor, type FixityAuditorOptions, type FixityRun } from './fixi
 export { FixityCheckRepository, type CollectionFixity, type FixityFailure, type FixityOutcome, type FixityResult } from './fixity/fixity-check.repository.ts';
 export { scheduleFixityAudits, type FixitySchedule } from './fixity/schedule-fixity-audits.ts';
 export { fixityRoutes } from './http/fixity.routes.ts';
+export { Harvester, nextFrom, type HarvesterOptions, type HarvestRun } from './harvest/harvester.ts';
+export { scheduleHarvests } from './harvest/schedule-harvests.ts';
+export { HarvestSourceRepository, type HarvestSource, type NewHarvestSource, type HarvestSourcePatch } from './harvest/harvest-source.repository.ts';
+export { matchKeys, normaliseIsbn, normaliseIssn, standardNumbers, foldForKey, yearOf, type MatchKeys } from './harvest/match-keys.ts';
+export { groupWorks, type Holding, type WorkGroup } from './harvest/group-works.ts';
+export { unionSearch, type UnionSearchResponse } from './harvest/union-search.ts';
+export { harvestRoutes, type HarvestRoutesDependencies } from './http/harvest.routes.ts';
 export { RecordWriter, scheduleRecordWrites, type RecordRound, type RecordWriterOptions } from './records/record-writer.ts';
 export { rebuildIndex, type RebuildProblem, type RebuildReport } from './records/rebuild-index.ts';
 export { canonicalRows, compareCatalogues, type CatalogueDifference } from './records/canonical-dump.ts';

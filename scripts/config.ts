@@ -70,6 +70,8 @@ const environmentSchema = z.object({
   FIXITY_INTERVAL_MINUTES: z.coerce.number().min(0, 'must be 0 (off) or more').default(60),
   FIXITY_OBJECTS_PER_RUN: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(500),
   FIXITY_MB_PER_SECOND: z.coerce.number().min(0, 'must be 0 (no limit) or more').default(20),
+  HARVEST_INTERVAL_MINUTES: z.coerce.number().min(0, 'must be 0 (off) or more').default(60),
+  HARVEST_TIMEOUT_SECONDS: z.coerce.number().min(1, 'must be at least 1').max(3600, 'must be at most 3600').default(60),
   RESTRICTED_METADATA: z.enum(['hidden', 'shown'], { message: 'must be hidden or shown' }).default('hidden'),
   OPEN_DATA_LICENSE: z
     .url({ protocol: /^https?$/, message: 'must be the http(s) URL of a licence, such as https://creativecommons.org/licenses/by/4.0/' })
@@ -152,6 +154,12 @@ export interface Config {
     /** Most bytes per second the audit reads; 0: no limit. */
     bytesPerSecond: number;
   };
+  harvest: {
+    /** Between two rounds of the harvest scheduler (each source also has its own interval); 0: no scheduled harvests. */
+    intervalMs: number;
+    /** Longest wait for one OAI-PMH response from a source. */
+    requestTimeoutMs: number;
+  };
   /** An unfinished resumable upload is deleted after this long. */
   uploadExpiryMs: number;
   /** Largest page (width × height) accepted; larger ones are refused before decoding. */
@@ -232,6 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd = process.cwd()): Readonl
       intervalMs: values.FIXITY_INTERVAL_MINUTES * 60 * 1000,
       objectsPerRun: values.FIXITY_OBJECTS_PER_RUN,
       bytesPerSecond: values.FIXITY_MB_PER_SECOND * 1024 * 1024,
+    },
+    harvest: {
+      intervalMs: values.HARVEST_INTERVAL_MINUTES * 60 * 1000,
+      requestTimeoutMs: values.HARVEST_TIMEOUT_SECONDS * 1000,
     },
     uploadExpiryMs: values.UPLOAD_EXPIRY_HOURS * 60 * 60 * 1000,
     maxImagePixels: values.MAX_IMAGE_PIXELS,

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { z } from 'zod';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../storage/index.ts';
 import { translateDatabaseError, type ConstraintErrors } from './database-errors.ts';
+import { checkDublinCore } from './dublin-core-rules.ts';
 import {
   ACCESS_LEVELS,
   DUBLIN_CORE_ELEMENTS,
@@ -77,6 +78,7 @@ export class ItemRepository {
       throw new InvalidInputError('Invalid item: give a title, or a Dublin Core title', { details: { field: 'title' } });
     }
     dublinCore.title ??= [{ value: title }];
+    assertDublinCoreRules(dublinCore, 'item');
     const id = newId();
     try {
       await this.#db
@@ -179,6 +181,7 @@ export class ItemRepository {
         });
       }
       dublinCore.title ??= [{ value: title }];
+      assertDublinCoreRules(dublinCore, 'item update');
     }
     const columns = {
       identifier: value.identifier,
@@ -247,6 +250,24 @@ function compactDublinCore(input: Partial<DublinCore>): StoredDublinCore {
     }
   }
   return stored;
+}
+
+/**
+ * Refuses a record that breaks a field rule (dublin-core-rules.ts), as `parseInput` refuses
+ * a schema: every problem in `details.issues`, at `dublinCore.<element>.<index>.value`,
+ * with the rule's code. Warnings do not refuse.
+ */
+function assertDublinCoreRules(record: StoredDublinCore, what: string): void {
+  const errors = checkDublinCore(record).filter((problem) => problem.severity === 'error');
+  if (errors.length === 0) return;
+  const issues = errors.map(({ element, index, code, message }) => ({
+    path: index === undefined ? ['dublinCore', element] : ['dublinCore', element, String(index), 'value'],
+    message,
+    code,
+  }));
+  throw new InvalidInputError(`Invalid ${what}: ${issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`, {
+    details: { issues },
+  });
 }
 
 /** Every element present, empty when the record has no value for it. */

@@ -236,6 +236,45 @@ export interface ServerSecretTable {
   created_at: CreatedAt;
 }
 
+/** A remote OAI-PMH repository the union catalogue harvests (migration 0012). */
+export interface HarvestSourceTable {
+  id: string;
+  name: string;
+  base_url: string;
+  metadata_prefix: Generated<string>;
+  set_spec: string | null;
+  enabled: Generated<boolean>;
+  interval_minutes: Generated<number>;
+  last_attempt_at: NullableTimestamp;
+  last_success_at: NullableTimestamp;
+  /** The source's `responseDate` when the last successful harvest started: the next `from`. */
+  last_success_from: string | null;
+  /** The `from` the last harvest sent (none: a full harvest). */
+  last_request_from: string | null;
+  last_error: string | null;
+  last_harvested: Generated<number>;
+  last_deleted: Generated<number>;
+  record_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** One record harvested from a source, with its union-catalogue match keys (migration 0012). */
+export interface HarvestedRecordTable {
+  source_id: string;
+  oai_identifier: string;
+  datestamp: string;
+  dublin_core: Jsonb<StoredDublinCore>;
+  title: string;
+  /** `isbn:978…` (ISBN-13) and `issn:NNNN-NNNN`. */
+  standard_numbers: ColumnType<string[], string[] | undefined, string[]>;
+  title_key: string | null;
+  search_folded: string;
+  manifest_url: string | null;
+  document_url: string | null;
+  harvested_at: CreatedAt;
+}
+
 export interface DatabaseSchema {
   libraries: LibraryTable;
   collections: CollectionTable;
@@ -253,4 +292,6 @@ export interface DatabaseSchema {
   audit_log: AuditLogTable;
   oai_records: OaiRecordTable;
   server_secrets: ServerSecretTable;
+  harvest_sources: HarvestSourceTable;
+  harvested_records: HarvestedRecordTable;
 }

@@ -24,6 +24,7 @@ import { adminReportView, adminView } from './views/admin.view.ts';
 import { searchView } from './views/search.view.ts';
 import { invalidRequestView } from './views/invalid-request.view.ts';
 import { operatorItemView, registerView } from './views/operator.view.ts';
+import { dublinCoreRoutes, SAVED_DESCRIPTION } from './dublin-core.routes.ts';
 
 export interface WebRoutesDependencies {
   database: Database;
@@ -163,8 +164,10 @@ export function webRoutes(deps: WebRoutesDependencies): Router {
       return { item, collection, library, pages };
     });
     if (found === undefined) return sendPage(res, 404, notFoundView(context));
-    sendPage(res, 200, operatorItemView(context, found));
+    sendPage(res, 200, operatorItemView(context, { ...found, descriptionSaved: req.query.luu === SAVED_DESCRIPTION }));
   });
+
+  router.use(dublinCoreRoutes(deps));
 
   return router;
 }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { bootstrapAdmin, FixityAuditor, RecordWriter, scheduleFixityAudits, scheduleRecordWrites, sweepExpiredSignIns } from '../../repository/index.ts';
+import { bootstrapAdmin, FixityAuditor, Harvester, RecordWriter, scheduleFixityAudits, scheduleHarvests, scheduleRecordWrites, sweepExpiredSignIns } from '../../repository/index.ts';
 import { ConfigurationError } from '../../storage/index.ts';
 import type { Config } from '../config.ts';
 import { createHttpApp } from './http-app.ts';
@@ -33,7 +33,8 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   const pipeline = createPipelineRuntime(config, services, logger);
   const shutdown = new AbortController();
   const auditor = new FixityAuditor({ database: services.database, store: services.store, logger: logger.child({ component: 'fixity' }), bytesPerSecond: config.fixity.bytesPerSecond });
-  const server = createHttpApp(config, services, logger, shutdown.signal, auditor).listen(config.port, config.host);
+  const harvester = new Harvester({ database: services.database, logger: logger.child({ component: 'harvest' }), requestTimeoutMs: config.harvest.requestTimeoutMs, shutdown: shutdown.signal });
+  const server = createHttpApp(config, services, logger, shutdown.signal, auditor, harvester).listen(config.port, config.host);
   // Longer than clients' and proxies' idle timeouts, so the server never closes a kept-alive
   // connection just as a client sends the next request on it (seen as "fetch failed").
   server.keepAliveTimeout = 65_000;
@@ -52,6 +53,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
   const { port } = server.address() as AddressInfo;
   const stopSweeping = sweepExpiredSignIns(services.database, logger.child({ component: 'sign-ins' }));
   const stopAuditing = scheduleFixityAudits(auditor, config.fixity, logger.child({ component: 'fixity' }));
+  const stopHarvesting = scheduleHarvests(harvester, config.harvest.intervalMs, logger.child({ component: 'harvest' }));
   const records = new RecordWriter({ database: services.database, store: services.store, logger: logger.child({ component: 'records' }) });
   const stopRecording = scheduleRecordWrites(records, RECORD_WRITE_INTERVAL_MS, logger.child({ component: 'records' }));
 
@@ -66,6 +68,7 @@ export async function startApplication(config: Config, logger: Logger): Promise<
     await services.queue.stopWorker(config.shutdownTimeoutMs);
     await serverClosed;
     await stopAuditing();
+    await stopHarvesting();
     await stopRecording();
     // What the last jobs changed goes into the store's records before the store closes.
     await records.flush(config.shutdownTimeoutMs).catch((error: unknown) => logger.warn({ err: error }, 'some records are behind the database; the next start writes them'));

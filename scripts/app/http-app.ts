@@ -28,6 +28,8 @@ import {
   errorHandler,
   fixityRoutes,
   type FixityAuditor,
+  type Harvester,
+  harvestRoutes,
   healthRoutes,
   iiifAuthRoutes,
   holdingsImportRoutes,
@@ -49,7 +51,7 @@ import type { Services } from './open-services.ts';
 import { securityHeaders } from './security-headers.ts';
 
 /** The express application: routes of every folder mounted on one server. */
-export function createHttpApp(config: Config, services: Services, logger: Logger, shutdown: AbortSignal, auditor: FixityAuditor): Express {
+export function createHttpApp(config: Config, services: Services, logger: Logger, shutdown: AbortSignal, auditor: FixityAuditor, harvester: Harvester): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders({ publicBaseUrl: config.publicBaseUrl }));
@@ -121,6 +123,7 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
       baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl),
       clock: () => new Date(),
     }),
+    harvestRoutes({ database: services.database, harvester, baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl) }),
     modsRoutes({ database: services.database, restrictedMetadata: config.auth.restrictedMetadata, baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl) }),
     recordRoutes({ database: services.database }),
     auditRoutes({ database: services.database }),

@@ -9,6 +9,7 @@ import { migration0008FixityChecks } from './0008-fixity-checks.ts';
 import { migration0009RecordOutbox } from './0009-record-outbox.ts';
 import { migration0010ItemMarcRecord } from './0010-item-marc-record.ts';
 import { migration0011OaiRecords } from './0011-oai-records.ts';
+import { migration0012Harvest } from './0012-harvest.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -25,4 +26,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0009-record-outbox': migration0009RecordOutbox,
   '0010-item-marc-record': migration0010ItemMarcRecord,
   '0011-oai-records': migration0011OaiRecords,
+  '0012-harvest': migration0012Harvest,
 });

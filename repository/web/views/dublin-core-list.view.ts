@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../html.ts';
 import type { PageContext } from '../page-context.ts';
 
 /** The order a reader expects, rather than the alphabetical order of the element set. */
-const DISPLAY_ORDER: readonly DublinCoreElement[] = [
+export const DISPLAY_ORDER: readonly DublinCoreElement[] = [
   'title',
   'creator',
   'contributor',

@@ -1,6 +1,6 @@
 import { html, raw, type SafeHtml } from '../html.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import type { PageContext } from '../page-context.ts';
+import { withLanguage, type PageContext } from '../page-context.ts';
 import { ASSETS, layoutView } from './layout.view.ts';
 import { PAGE_STAGES, type Collection, type Item, type Library, type Page } from '../../database/domain.types.ts';
 
@@ -119,6 +119,8 @@ export interface OperatorItemInput {
   collection: Collection;
   library: Library;
   pages: Page[];
+  /** Just back from a saved Dublin Core record (`?luu=mo-ta`). */
+  descriptionSaved?: boolean;
 }
 
 /** `GET /bien-muc/tai-lieu/:itemId`: upload the pages, follow their processing, re-run, process. */
@@ -127,11 +129,13 @@ export function operatorItemView(context: PageContext, input: OperatorItemInput)
   const { item, collection, library, pages } = input;
   const main = html`${STYLESHEET}
 <h1>${t('operator.item.title', { title: item.title })}</h1>
+${input.descriptionSaved === true ? html`<p class="notice" role="status">${t('dcForm.saved')}</p>` : ''}
 <dl class="operator-facts">
   <div><dt>${t('operator.item.identifier')}</dt><dd>${item.identifier}</dd></div>
   <div><dt>${t('operator.item.collection')}</dt><dd>${collection.title} — ${library.name}</dd></div>
   <div><dt>${t('operator.item.status')}</dt><dd><span class="operator-item__status" data-status="${item.status}">${t(statusKey(item.status))}</span></dd></div>
 </dl>
+<p class="operator-describe"><a href="${withLanguage(`/bien-muc/tai-lieu/${encodeURIComponent(item.id)}/mo-ta`, context.language)}">${t('dcForm.edit')}</a></p>
 <div class="operator-item" data-operator-item data-item-id="${item.id}">
   <section class="operator-upload" aria-labelledby="upload-title">
     <h2 id="upload-title">${t('operator.item.upload')}</h2>
