@@ -17,9 +17,10 @@ export interface ExitedProcess {
   logs: Record<string, unknown>[];
 }
 
-function spawnStart(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+/** Spawns one of the product's scripts with `env` (plus PATH) and collects its log lines, parsed from pino's JSON. */
+export function spawnLoggedScript(script: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -34,6 +35,8 @@ function spawnStart(env: Record<string, string>) {
   child.stderr!.on('data', (chunk: Buffer) => logs.push({ stderr: chunk.toString() }));
   return { child, logs, closed: once(lines, 'close') };
 }
+
+const spawnStart = (env: Record<string, string>) => spawnLoggedScript('scripts/start.ts', { HOST: '127.0.0.1', PORT: '0', ...env });
 
 /** Starts `scripts/start.ts` on an ephemeral loopback port and waits until it listens. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {

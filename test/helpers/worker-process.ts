@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import { spawnLoggedScript } from './server-process.ts';
 
 export interface WorkerProcess {
   child: ChildProcess;
@@ -17,22 +17,8 @@ export interface WorkerProcess {
  * a caller that must watch the worker from its first job on need not wait for `ready`.
  */
 export function spawnWorkerProcess(env: Record<string, string>, timeoutMs = 120_000): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/worker.ts'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const { child, logs, closed } = spawnLoggedScript('scripts/worker.ts', env);
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const logs: Record<string, unknown>[] = [];
-  const lines = createInterface({ input: child.stdout! });
-  const closed = once(lines, 'close');
-  lines.on('line', (line) => {
-    try {
-      logs.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      logs.push({ msg: line, unparsed: true });
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => logs.push({ stderr: chunk.toString() }));
 
   const ready = (async () => {
     const deadline = Date.now() + timeoutMs;
