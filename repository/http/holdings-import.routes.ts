@@ -1,10 +1,10 @@
-import busboy from 'busboy';
 import { Router, type Request } from 'express';
-import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../../storage/index.ts';
+import { InvalidInputError, NotFoundError } from '../../storage/index.ts';
 import { assertCanChangeLibrary } from '../access/access-decision.ts';
 import { viewerOf } from '../auth/request-auth.ts';
 import type { Database } from '../database/database.port.ts';
 import { importHoldings } from '../stats/import-holdings.ts';
+import { receiveUploadedFile } from './uploaded-file.ts';
 
 export interface HoldingsImportRoutesDependencies {
   database: Database;
@@ -56,69 +56,18 @@ function decodeUtf8(bytes: Buffer): string {
   }
 }
 
+/** The CSV's bytes (a CSV is parsed whole, so it is read whole, up to the limit). */
 async function receiveCsv(req: Request, maxBytes: number): Promise<Buffer> {
   const contentType = (req.headers['content-type'] ?? '').toLowerCase();
-  const tooLarge = () => new PayloadTooLargeError(`The CSV is larger than ${maxBytes} bytes: split it into several files`);
-  if (contentType.startsWith('multipart/form-data')) return receiveMultipartFile(req, maxBytes, tooLarge);
-  if (!/^(text\/csv|text\/plain|application\/csv)\s*(;|$)/.test(contentType)) {
-    throw new InvalidInputError('Send the catalogue as text/csv (UTF-8), or as multipart/form-data with one "file" part');
-  }
   const charset = /;\s*charset="?([^";\s]+)"?/.exec(contentType)?.[1];
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+  if (!contentType.startsWith('multipart/form-data') && charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    req.resume();
     throw new InvalidInputError(`The CSV must be UTF-8, not ${charset}: save it as "CSV UTF-8" and send it again`);
   }
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume();
-    throw tooLarge();
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      req.resume();
-      throw tooLarge();
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
-function receiveMultipartFile(req: Request, maxBytes: number, tooLarge: () => Error): Promise<Buffer> {
-  return new Promise<Buffer>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: maxBytes, files: 2, fields: 20, fieldSize: 1024 } });
-    } catch (error) {
-      reject(new InvalidInputError(`Malformed multipart request: ${(error as Error).message}`));
-      return;
-    }
-    let file: Buffer | undefined;
-    let failure: Error | undefined;
-    const fail = (error: Error) => {
-      failure ??= error;
-    };
-    parser.on('file', (name, stream) => {
-      if (name !== 'file' || file !== undefined) {
-        fail(new InvalidInputError('Send exactly one part named "file" holding the CSV'));
-        stream.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('limit', () => fail(tooLarge()));
-      stream.on('end', () => {
-        file = Buffer.concat(chunks);
-      });
-    });
-    parser.on('filesLimit', () => fail(new InvalidInputError('Send exactly one part named "file" holding the CSV')));
-    parser.on('error', (error: Error) => reject(new InvalidInputError(`Malformed multipart request: ${error.message}`)));
-    parser.on('close', () => {
-      if (failure !== undefined) reject(failure);
-      else if (file === undefined) reject(new InvalidInputError('The request has no part named "file": attach the CSV as "file"'));
-      else resolve(file);
-    });
-    req.pipe(parser);
+  return receiveUploadedFile(req, {
+    maxBytes,
+    what: 'CSV',
+    rawTypes: /^(text\/csv|text\/plain|application\/csv)\s*(;|$)/,
+    wrongType: 'Send the catalogue as text/csv (UTF-8), or as multipart/form-data with one "file" part',
   });
 }
