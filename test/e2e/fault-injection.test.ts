@@ -88,11 +88,15 @@ test('a full object store: the upload is refused with a clear message, nothing h
     t.regex(error.message, /object store is full: free space/);
     const item = (await (await fetch(`${app.baseUrl}/api/items/${itemId}`, { headers: ADMIN_HEADERS })).json()) as { pages: unknown[] };
     t.deepEqual(item.pages, [], 'no page record for the refused upload');
-    // The record writer works in the background: let a write in flight end (renamed into place
-    // or, failing for lack of space, removed). The small records of the library, collection and
-    // item fit and are complete (each one put); nothing else may be there.
-    await waitFor('no write in flight on the full disk', async () => !(await filesUnder(mounted)).some((file) => file.startsWith('.tmp/')), 20_000);
-    const leftOver = (await filesUnder(mounted)).filter((file) => !file.replace(/^\.meta\//, '').startsWith(RECORDS_PREFIX));
+    // The record writer works in the background, so temporary files come and go: each one seen
+    // must end (renamed into place, or removed when the disk is full), never stay behind. Apart
+    // from them, only the small records (library, collection, item) fit, each complete.
+    const inFlight = (await filesUnder(mounted)).filter((file) => file.startsWith('.tmp/'));
+    await waitFor('every temporary file to be renamed into place or removed', async () => {
+      const now = new Set(await filesUnder(mounted));
+      return inFlight.every((file) => !now.has(file));
+    }, 20_000);
+    const leftOver = (await filesUnder(mounted)).filter((file) => !file.startsWith('.tmp/') && !file.replace(/^\.meta\//, '').startsWith(RECORDS_PREFIX));
     t.deepEqual(leftOver, [], 'no half-written object left on the full disk');
 
     await run('mount', ['-o', 'remount,size=256m', mounted]);
