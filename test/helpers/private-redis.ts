@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '../../scripts/test-services/ensure-redis.ts';
 import { freePort } from './running-app.ts';
 
 export interface PrivateRedisOptions {
@@ -29,19 +29,6 @@ export interface PrivateRedis {
   close(): Promise<void>;
 }
 
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
-
 /**
  * Starts `redis-server` (installed by the test runner) on a free loopback port with its own
  * temporary folder, configured for BullMQ (`maxmemory-policy noeviction`).
@@ -63,7 +50,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     for (const stream of [started.stdout, started.stderr]) stream?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4_000)));
     child = started;
     const deadline = Date.now() + 10_000;
-    while (!(await answers(url))) {
+    while (!(await redisAnswers(url))) {
       if (started.exitCode !== null || Date.now() > deadline) {
         started.kill('SIGKILL');
         throw new Error(`redis-server on port ${port} did not start: ${output}`);
