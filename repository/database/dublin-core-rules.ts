@@ -1,9 +1,9 @@
 import { DUBLIN_CORE_ELEMENTS, type DcValue, type DublinCore, type DublinCoreElement } from './domain.types.ts';
 
 /**
- * The field rules of a Dublin Core record (TCVN 12200:2018, the Vietnamese adoption of
- * ISO 15836, and the DCMI recommendations it follows; see the README's "Dublin Core and
- * TCVN 12200:2018"). A pure judge over values already trimmed and in NFC: the item
+ * The field rules of a Dublin Core record (ISO 15836 as adopted by TCVN 7980, and the DCMI
+ * recommendations it follows; see the README's "Dublin Core and TCVN 12200:2018" for why
+ * that standard and not the one the issue named). A pure judge over values already trimmed and in NFC: the item
  * repository refuses a record with errors, and the operator's form shows errors and
  * warnings by the values they concern.
  *

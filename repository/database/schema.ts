@@ -241,6 +241,7 @@ export interface HarvestSourceTable {
   id: string;
   name: string;
   base_url: string;
+  /** The prefix of the last successful harvest: the format of what is held (migration 0014). */
   metadata_prefix: Generated<string>;
   set_spec: string | null;
   enabled: Generated<boolean>;
@@ -273,6 +274,10 @@ export interface HarvestedRecordTable {
   manifest_url: string | null;
   document_url: string | null;
   harvested_at: CreatedAt;
+  /** The prefix the record was harvested in (`oai_dc`, `marcxml`, `marc21`…). */
+  metadata_prefix: string;
+  /** The record's metadata element as the source sent it; null when harvested before migration 0014. */
+  metadata_xml: string | null;
 }
 
 export interface DatabaseSchema {

@@ -5,6 +5,8 @@ export interface Holding {
   /** The holding library: a local library, or the harvest source's name. */
   library: string;
   origin: 'local' | 'harvested';
+  /** The format a harvested record came in, as its source names it (`marcxml`, `marc21`, `oai_dc`); null for a local one. */
+  metadataPrefix: string | null;
   title: string;
   creator: string | null;
   date: string | null;

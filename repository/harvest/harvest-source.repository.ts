@@ -28,8 +28,9 @@ const baseUrl = z
   .string()
   .trim()
   .url('must be a URL such as http://thuvien.example.vn/oai')
-  .refine((value) => /^https?:$/u.test(new URL(value).protocol), 'must be an http or https URL')
-  .refine((value) => new URL(value).search === '', 'must be the OAI-PMH base URL, without a query (?verb=… is added by the harvester)');
+  // zod runs these even when `.url()` refused the value: only a parsable URL is looked into.
+  .refine((value) => !URL.canParse(value) || /^https?:$/u.test(new URL(value).protocol), 'must be an http or https URL')
+  .refine((value) => !URL.canParse(value) || new URL(value).search === '', 'must be the OAI-PMH base URL, without a query (?verb=… is added by the harvester)');
 
 const newSourceSchema = z.strictObject({
   name: text(200),
@@ -67,7 +68,9 @@ export class HarvestSourceRepository {
       .onConflict((oc) => oc.column('base_url').doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (row === undefined) throw new ConflictError(`A harvest source with the base URL ${value.baseUrl} exists already: change that one instead`);
+    if (row === undefined) {
+      throw new ConflictError(`A harvest source with the base URL ${value.baseUrl} exists already: change that one instead`, { details: { field: 'baseUrl' } });
+    }
     return present(row);
   }
 
@@ -94,11 +97,41 @@ export class HarvestSourceRepository {
       .executeTakeFirst()
       .catch((error: unknown) => {
         throw translateDatabaseError(error, {
-          harvest_sources_base_url_key: (_fields, cause) => new ConflictError(`Another harvest source has the base URL ${value.baseUrl ?? ''}: change that one instead`, { cause }),
+          harvest_sources_base_url_key: (_fields, cause) => new ConflictError(`Another harvest source has the base URL ${value.baseUrl ?? ''}: change that one instead`, { cause, details: { field: 'baseUrl' } }),
         });
       });
     if (row === undefined) throw new NotFoundError(`No harvest source ${id}: list them with GET /api/harvest-sources`);
     return present(row);
+  }
+
+  /**
+   * Removes the source and, by the foreign key's cascade in the same statement, every record
+   * harvested from it, so the union never shows a holder that is no longer configured.
+   */
+  async delete(id: string): Promise<{ name: string; records: number }> {
+    return this.db.transaction().execute(async (trx) => {
+      const { records } = await trx
+        .selectFrom('harvested_records')
+        .select((eb) => eb.fn.countAll<number>().as('records'))
+        .where('source_id', '=', id)
+        .executeTakeFirstOrThrow();
+      const row = await trx.deleteFrom('harvest_sources').where('id', '=', id).returning('name').executeTakeFirst();
+      if (row === undefined) throw new NotFoundError(`No harvest source ${id}: list them with GET /api/harvest-sources`);
+      return { name: row.name, records: Number(records) };
+    });
+  }
+
+  /**
+   * The records held now per source id (sources without any are absent): `recordCount` is
+   * written by a successful harvest only, and a failed one may have stored some pages.
+   */
+  async heldRecordCounts(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('harvested_records')
+      .select(['source_id', (eb) => eb.fn.countAll<number>().as('records')])
+      .groupBy('source_id')
+      .execute();
+    return new Map(rows.map((row) => [row.source_id, Number(row.records)]));
   }
 
   /** Enabled sources whose interval has passed since their last attempt (or never tried). */
@@ -117,10 +150,12 @@ export class HarvestSourceRepository {
     await this.db.updateTable('harvest_sources').set({ last_attempt_at: at }).where('id', '=', id).execute();
   }
 
-  async markSuccess(id: string, outcome: HarvestOutcome & { responseDate: string }): Promise<void> {
+  /** Also keeps the run's `metadataPrefix`: the format of what is held, which the next incremental harvest must use. */
+  async markSuccess(id: string, outcome: HarvestOutcome & { responseDate: string; metadataPrefix: string }): Promise<void> {
     await this.db
       .updateTable('harvest_sources')
       .set({
+        metadata_prefix: outcome.metadataPrefix,
         last_success_at: outcome.startedAt,
         last_success_from: outcome.responseDate,
         last_request_from: outcome.requestFrom,

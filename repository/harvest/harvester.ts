@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { UpstreamError } from '../../storage/index.ts';
 import type { Database } from '../database/database.port.ts';
-import { HarvestedRecordRepository } from './harvested-record.repository.ts';
+import { chooseMetadataFormat, type MetadataSyntax } from './choose-metadata-format.ts';
+import { HarvestedRecordRepository, type StorableRecord } from './harvested-record.repository.ts';
 import { HarvestSourceRepository, type HarvestSource } from './harvest-source.repository.ts';
 import { oaiRequest } from './oai-client.ts';
 import type { OaiResponse } from './parse-oai-response.ts';
@@ -20,8 +21,12 @@ export interface HarvestRun {
   sourceId: string;
   /** The `from` sent; null for a full harvest. */
   from: string | null;
+  /** The format asked for, as the source names it (`marcxml`, `marc21`, `oai_dc`). */
+  metadataPrefix: string;
   harvested: number;
   deleted: number;
+  /** Records left out because their metadata could not be read (each logged with its reason). */
+  skipped: number;
   pages: number;
   recordCount: number;
 }
@@ -40,8 +45,10 @@ export function nextFrom(lastSuccessFrom: string | null, granularity: 'day' | 's
 
 /**
  * Harvests OAI-PMH sources into `harvested_records`: Identify (granularity, the source's clock),
- * then ListRecords in `oai_dc` page by page through resumption tokens, each page stored before
- * the next is fetched (memory is one page). Incremental from the last success. A harvest that
+ * ListMetadataFormats (MARC 21 when offered, else `oai_dc`: see `chooseMetadataFormat`), then
+ * ListRecords page by page through resumption tokens, each page stored before the next is
+ * fetched (memory is one page). Incremental from the last success, unless the format differs
+ * from that success's: then full, so what is held is never a silent mix of two. A harvest that
  * fails keeps what earlier pages stored, records the error on the source and is retried whole
  * from the same `from` next time. Two calls for one source share one run.
  */
@@ -91,32 +98,44 @@ export class Harvester {
     await this.sources.markAttempt(source.id, startedAt);
     let from: string | null = null;
     try {
-      const request = (parameters: Record<string, string>) => oaiRequest(source.baseUrl, parameters, { timeoutMs: this.options.requestTimeoutMs, signal });
+      const request = (parameters: Record<string, string>, syntax: MetadataSyntax = 'oai_dc') =>
+        oaiRequest(source.baseUrl, parameters, { timeoutMs: this.options.requestTimeoutMs, signal, syntax });
       const identify = await request({ verb: 'Identify' });
       throwOnErrors(source, identify);
-      from = nextFrom(source.lastSuccessFrom, identify.granularity ?? 'seconds');
-      const run: HarvestRun = { sourceId: source.id, from, harvested: 0, deleted: 0, pages: 0, recordCount: 0 };
+      const offered = await request({ verb: 'ListMetadataFormats' });
+      throwOnErrors(source, offered);
+      const format = chooseMetadataFormat(offered.metadataFormats);
+      const switched = source.lastSuccessFrom !== null && source.metadataPrefix !== format.prefix;
+      if (switched) logger.info({ previous: source.metadataPrefix, metadataPrefix: format.prefix }, 'the source offers another format than last time: harvesting it all again in that one');
+      from = switched ? null : nextFrom(source.lastSuccessFrom, identify.granularity ?? 'seconds');
+      const run: HarvestRun = { sourceId: source.id, from, metadataPrefix: format.prefix, harvested: 0, deleted: 0, skipped: 0, pages: 0, recordCount: 0 };
       let parameters: Record<string, string> = {
         verb: 'ListRecords',
-        metadataPrefix: source.metadataPrefix,
+        metadataPrefix: format.prefix,
         ...(source.setSpec === null ? {} : { set: source.setSpec }),
         ...(from === null ? {} : { from }),
       };
       for (;;) {
-        const page = await request(parameters);
+        const page = await request(parameters, format.syntax);
         // §3.6: noRecordsMatch is the answer of a source with nothing new — a success.
         if (page.errors.some((error) => error.code === 'noRecordsMatch')) break;
         throwOnErrors(source, page);
-        const counts = await this.records.apply(source.id, page.records);
+        const storable: StorableRecord[] = [];
+        for (const record of page.records) {
+          if (record.kind !== 'malformed') storable.push(record);
+          else logger.warn({ identifier: record.identifier, metadataPrefix: format.prefix, reason: record.reason }, 'harvested record skipped: its metadata cannot be read');
+        }
+        run.skipped += page.records.length - storable.length;
+        const counts = await this.records.apply(source.id, format.prefix, storable);
         run.harvested += counts.harvested;
         run.deleted += counts.deleted;
         run.pages += 1;
         if (page.resumptionToken === undefined) break;
         parameters = { verb: 'ListRecords', resumptionToken: page.resumptionToken };
       }
-      await this.sources.markSuccess(source.id, { startedAt, requestFrom: from, harvested: run.harvested, deleted: run.deleted, responseDate: identify.responseDate });
+      await this.sources.markSuccess(source.id, { startedAt, requestFrom: from, harvested: run.harvested, deleted: run.deleted, responseDate: identify.responseDate, metadataPrefix: format.prefix });
       run.recordCount = (await this.sources.getById(source.id)).recordCount;
-      logger.info({ from, harvested: run.harvested, deleted: run.deleted, pages: run.pages, records: run.recordCount }, 'harvest finished');
+      logger.info({ from, metadataPrefix: format.prefix, harvested: run.harvested, deleted: run.deleted, skipped: run.skipped, pages: run.pages, records: run.recordCount }, 'harvest finished');
       return run;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

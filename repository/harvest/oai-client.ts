@@ -1,4 +1,5 @@
 import { UpstreamError } from '../../storage/index.ts';
+import type { MetadataSyntax } from './choose-metadata-format.ts';
 import { parseOaiResponse, type OaiResponse } from './parse-oai-response.ts';
 
 /** A response larger than this is refused: one page of records, never a whole repository. */
@@ -8,6 +9,8 @@ export interface OaiClientOptions {
   /** Longest wait for one response, headers and body. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** How ListRecords metadata is read; `oai_dc` unless said. */
+  syntax?: MetadataSyntax;
 }
 
 /**
@@ -38,5 +41,5 @@ export async function oaiRequest(baseUrl: string, parameters: Record<string, str
     const reason = (error as { cause?: { code?: string; message?: string } }).cause;
     throw new UpstreamError(`Could not reach ${url} (${reason?.code ?? reason?.message ?? (error as Error).message}): check the base URL and that the source's server is up`, { cause: error });
   }
-  return parseOaiResponse(body, url);
+  return parseOaiResponse(body, url, options.syntax ?? 'oai_dc');
 }

@@ -1,16 +1,23 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DOMParser, XMLSerializer, type Element } from '@xmldom/xmldom';
 import { UpstreamError } from '../../storage/index.ts';
 import { DUBLIN_CORE_ELEMENTS } from '../database/domain.types.ts';
 import type { StoredDublinCore } from '../database/schema.ts';
+import { marcToDublinCore } from '../marc/marc-to-dublin-core.ts';
+import { marcxmlRecord } from '../marc/marcxml-record.ts';
+import type { MetadataSyntax, OfferedFormat } from './choose-metadata-format.ts';
 
 const OAI = 'http://www.openarchives.org/OAI/2.0/';
 const DC = 'http://purl.org/dc/elements/1.1/';
 const XML = 'http://www.w3.org/XML/1998/namespace';
 
-/** One record of a ListRecords page: live with its Dublin Core, or deleted. */
+/**
+ * One record of a ListRecords page: live with its Dublin Core (mapped from MARC when harvested
+ * as MARC) and its metadata element as sent; deleted; or malformed (skipped, with the reason).
+ */
 export type HarvestedRecord =
-  | { identifier: string; datestamp: string; deleted: false; dublinCore: StoredDublinCore }
-  | { identifier: string; datestamp: string; deleted: true };
+  | { kind: 'live'; identifier: string; datestamp: string; dublinCore: StoredDublinCore; metadataXml: string }
+  | { kind: 'deleted'; identifier: string; datestamp: string }
+  | { kind: 'malformed'; identifier: string; datestamp: string; reason: string };
 
 /** What one OAI-PMH response says (OAI-PMH 2.0 §3.2, §3.5, §4.2, §4.5). */
 export interface OaiResponse {
@@ -19,6 +26,8 @@ export interface OaiResponse {
   errors: { code: string; message: string }[];
   /** Identify: `seconds` or `day`. */
   granularity?: 'day' | 'seconds';
+  /** ListMetadataFormats: the formats offered. */
+  metadataFormats: OfferedFormat[];
   records: HarvestedRecord[];
   /** The next page's token; absent or empty on the last page. */
   resumptionToken?: string;
@@ -26,11 +35,13 @@ export interface OaiResponse {
 
 /**
  * Parses an OAI-PMH response with namespaces honoured (a `dc:title` is a title only in the DC
- * namespace). Not a well-formed OAI-PMH document → `UpstreamError`, naming the URL.
+ * namespace); ListRecords metadata is read as `syntax` says. Not a well-formed OAI-PMH document →
+ * `UpstreamError`, naming the URL; a record whose metadata is not what `syntax` says is
+ * `malformed`, the rest of the page stands.
  *
  * @see http://www.openarchives.org/OAI/openarchivesprotocol.html#XMLResponse
  */
-export function parseOaiResponse(xml: string, url: string): OaiResponse {
+export function parseOaiResponse(xml: string, url: string, syntax: MetadataSyntax): OaiResponse {
   const problems: string[] = [];
   const document = new DOMParser({ onError: (level, message) => void (level !== 'warning' && problems.push(message)) }).parseFromString(xml, 'text/xml');
   const root = document.documentElement;
@@ -45,18 +56,32 @@ export function parseOaiResponse(xml: string, url: string): OaiResponse {
     responseDate,
     errors,
     ...(granularityText === '' ? {} : { granularity: granularityText === 'YYYY-MM-DD' ? 'day' : 'seconds' }),
-    records: children(child(root, OAI, 'ListRecords'), OAI, 'record').map(parseRecord),
+    metadataFormats: children(child(root, OAI, 'ListMetadataFormats'), OAI, 'metadataFormat').map((format) => ({
+      prefix: text(child(format, OAI, 'metadataPrefix')),
+      namespace: text(child(format, OAI, 'metadataNamespace')),
+    })),
+    records: children(child(root, OAI, 'ListRecords'), OAI, 'record').map((record) => parseRecord(record, syntax)),
     ...(token === undefined || text(token) === '' ? {} : { resumptionToken: text(token) }),
   };
 }
 
-function parseRecord(record: Element): HarvestedRecord {
+function parseRecord(record: Element, syntax: MetadataSyntax): HarvestedRecord {
   const header = child(record, OAI, 'header');
   const identifier = text(child(header, OAI, 'identifier'));
   const datestamp = text(child(header, OAI, 'datestamp'));
-  if (header?.getAttribute('status') === 'deleted') return { identifier, datestamp, deleted: true };
-  const dublinCore: StoredDublinCore = {};
+  if (header?.getAttribute('status') === 'deleted') return { kind: 'deleted', identifier, datestamp };
   const metadata = child(record, OAI, 'metadata');
+  const content = firstElement(metadata);
+  // As sent (not NFC): the source's own record, kept for what a later mapping may read in it.
+  const metadataXml = content === undefined ? '' : new XMLSerializer().serializeToString(content);
+  if (syntax === 'oai_dc') return { kind: 'live', identifier, datestamp, dublinCore: oaiDublinCore(metadata), metadataXml };
+  const marc = marcxmlRecord(content);
+  if (!marc.ok) return { kind: 'malformed', identifier, datestamp, reason: marc.reason };
+  return { kind: 'live', identifier, datestamp, dublinCore: marcToDublinCore(marc.record).dublinCore, metadataXml };
+}
+
+function oaiDublinCore(metadata: Element | undefined): StoredDublinCore {
+  const dublinCore: StoredDublinCore = {};
   for (const element of DUBLIN_CORE_ELEMENTS) {
     const values = metadata === undefined ? [] : descendants(metadata, DC, element);
     const kept = values
@@ -65,7 +90,12 @@ function parseRecord(record: Element): HarvestedRecord {
       .map(({ value, lang }) => (lang === undefined ? { value } : { value, lang }));
     if (kept.length > 0) dublinCore[element] = kept;
   }
-  return { identifier, datestamp, deleted: false, dublinCore };
+  return dublinCore;
+}
+
+function firstElement(parent: Element | undefined): Element | undefined {
+  for (let node = parent?.firstChild ?? null; node !== null; node = node.nextSibling) if (node.nodeType === 1) return node as Element;
+  return undefined;
 }
 
 function children(parent: Element | undefined, namespace: string, name: string): Element[] {

@@ -43,13 +43,13 @@ export async function unionSearch(db: Kysely<DatabaseSchema>, input: { q: string
     const item = byId.get(id);
     if (item === undefined) return [];
     const links = digitalCopyLinks(baseUrl, item);
-    return [holding(item.library, 'local', item.title, item.dublin_core, links.page, links.manifest ?? null)];
+    return [holding({ library: item.library, origin: 'local', metadataPrefix: null }, item.title, item.dublin_core, links.page, links.manifest ?? null)];
   });
 
   const harvested = await db
     .selectFrom('harvested_records as r')
     .innerJoin('harvest_sources as s', 's.id', 'r.source_id')
-    .select(['s.name as library', 'r.title', 'r.dublin_core', 'r.document_url', 'r.manifest_url'])
+    .select(['s.name as library', 'r.metadata_prefix', 'r.title', 'r.dublin_core', 'r.document_url', 'r.manifest_url'])
     .where(sql<boolean>`${sql.join(
       query.terms.map((term) => sql`r.search_folded like ${`%${term.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`}`),
       sql` and `,
@@ -58,16 +58,15 @@ export async function unionSearch(db: Kysely<DatabaseSchema>, input: { q: string
     .orderBy('s.name')
     .limit(HARVESTED_CANDIDATES)
     .execute();
-  const harvestedHoldings = harvested.map((row) => holding(row.library, 'harvested', row.title, row.dublin_core, row.document_url, row.manifest_url));
+  const harvestedHoldings = harvested.map((row) => holding({ library: row.library, origin: 'harvested', metadataPrefix: row.metadata_prefix }, row.title, row.dublin_core, row.document_url, row.manifest_url));
 
   const groups = groupWorks([...localHoldings, ...harvestedHoldings]);
   return { total: groups.length, groups: groups.slice(query.offset, query.offset + query.limit) };
 }
 
-function holding(library: string, origin: Holding['origin'], title: string, dc: StoredDublinCore, documentUrl: string | null, manifestUrl: string | null): Holding {
+function holding(holder: Pick<Holding, 'library' | 'origin' | 'metadataPrefix'>, title: string, dc: StoredDublinCore, documentUrl: string | null, manifestUrl: string | null): Holding {
   return {
-    library,
-    origin,
+    ...holder,
     title,
     creator: dc.creator?.[0]?.value ?? null,
     date: dc.date?.[0]?.value ?? null,

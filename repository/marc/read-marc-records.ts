@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import marcjs from 'marcjs';
 import { InvalidInputError } from '../../storage/index.ts';
 import type { MarcInJson } from '../database/schema.ts';
+import { checkMarcRecord } from './check-marc-record.ts';
 
 export type MarcFormat = 'iso2709' | 'marcxml';
 
@@ -176,34 +177,9 @@ function decodeMarcxml(raw: string, prefix: string, position: number): MarcReadO
 /** The record in NFC when marcjs read a sane leader, tags, indicators and subfield codes; else why not. */
 function checkedRecord(parsed: MarcInJson, position: number, rawControlNumber?: string): MarcReadOutcome {
   const controlNumber = parsed.fields.map((field) => field['001']).find((value) => typeof value === 'string') ?? rawControlNumber;
-  const fail = (reason: string) => broken(position, controlNumber, { code: 'structure-invalid' }, reason);
-  if (parsed.leader.length !== 24) return fail(`the leader is ${parsed.leader.length} characters long instead of 24`);
-  const fields: MarcInJson['fields'] = [];
-  for (const field of parsed.fields) {
-    const entries = Object.entries(field);
-    const [tag, value] = entries[0] ?? [];
-    if (entries.length !== 1 || tag === undefined || value === undefined || !/^[0-9A-Za-z]{3}$/u.test(tag)) return fail('a field has no valid tag (3 letters or digits)');
-    if (typeof value === 'string') {
-      if (CONTROL_CHARACTER.test(value)) return fail(`field ${tag} holds a control character`);
-      fields.push({ [tag]: value.normalize('NFC') });
-      continue;
-    }
-    if (value.ind1.length !== 1 || value.ind2.length !== 1) return fail(`field ${tag} does not have two indicators`);
-    const subfields: Record<string, string>[] = [];
-    for (const subfield of value.subfields) {
-      const [code, text] = Object.entries(subfield)[0] ?? [];
-      if (code === undefined || text === undefined || code.length !== 1) return fail(`field ${tag} has a subfield without a one-character code`);
-      if (CONTROL_CHARACTER.test(text)) return fail(`field ${tag} $${code} holds a control character`);
-      subfields.push({ [code]: text.normalize('NFC') });
-    }
-    fields.push({ [tag]: { ind1: value.ind1, ind2: value.ind2, subfields } });
-  }
-  return { kind: 'record', position, record: { leader: parsed.leader, fields } };
+  const checked = checkMarcRecord(parsed);
+  return checked.ok ? { kind: 'record', position, record: checked.record } : broken(position, controlNumber, { code: 'structure-invalid' }, checked.reason);
 }
-
-// What a broken directory or a stray byte leaves in a value; PostgreSQL's jsonb refuses U+0000 too.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u001f]/u;
 
 function broken(position: number, controlNumber: string | undefined, problem: MarcReadProblem, reason: string): MarcReadOutcome {
   return { kind: 'broken', position, ...optionalControlNumber(controlNumber), reason, problem };

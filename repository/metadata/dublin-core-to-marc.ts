@@ -19,8 +19,9 @@ const MARC_LANGUAGE: Readonly<Record<string, string>> = {
   'vi-hani': 'vie',
 };
 
-const ISBN = /^(?:ISBN[:\s]*)?((?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx])$/;
-const ISSN = /^(?:ISSN[:\s]*)?(\d{4}-\d{3}[\dXx])$/;
+// `urn:isbn:`/`urn:issn:` too: the form the editor asks for and MARC import writes.
+const ISBN = /^(?:urn:isbn:|ISBN[:\s]*)?((?:97[89][-\s]?)?(?:\d[-\s]?){9}[\dXx])$/i;
+const ISSN = /^(?:urn:issn:|ISSN[:\s]*)?(\d{4}-\d{3}[\dXx])$/i;
 
 /**
  * A MARC 21 bibliographic record made from the item's Dublin Core, after the Library of

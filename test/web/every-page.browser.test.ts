@@ -31,6 +31,9 @@ test('every web page renders without console errors or horizontal overflow, in V
       [`/bien-muc/tai-lieu/${itemId}`, 200],
       [`/viewer/${itemId}`, 200],
       ['/quan-tri/nhat-ky', 200],
+      ['/quan-tri/nguon-thu-thap', 200],
+      ['/quan-tri/nguon-thu-thap/moi', 200],
+      ['/muc-luc-lien-hop?q=thu+vien', 200],
       ['/dang-nhap', 200],
       ['/khong-co-trang-nay', 404],
     ];

@@ -10,6 +10,8 @@ import { migration0009RecordOutbox } from './0009-record-outbox.ts';
 import { migration0010ItemMarcRecord } from './0010-item-marc-record.ts';
 import { migration0011OaiRecords } from './0011-oai-records.ts';
 import { migration0012Harvest } from './0012-harvest.ts';
+import { migration0013HanNomProfiles } from './0013-han-nom-profiles.ts';
+import { migration0014HarvestFormats } from './0014-harvest-formats.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -27,4 +29,6 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0010-item-marc-record': migration0010ItemMarcRecord,
   '0011-oai-records': migration0011OaiRecords,
   '0012-harvest': migration0012Harvest,
+  '0013-han-nom-profiles': migration0013HanNomProfiles,
+  '0014-harvest-formats': migration0014HarvestFormats,
 });

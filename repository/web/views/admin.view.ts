@@ -183,6 +183,7 @@ export function adminView(context: PageContext, input: AdminPage): SafeHtml {
   <a class="button button--secondary" href="/quan-tri/bao-cao?${dateQuery}">${t('admin.print')}</a>
   <a class="button button--secondary" href="/quan-tri/thu-vien/moi">${t('records.addLibrary')}</a>
   <a class="button button--secondary" href="/quan-tri/nhat-ky">${t('audit.link')}</a>
+  <a class="button button--secondary" href="/quan-tri/nguon-thu-thap">${t('harvest.link')}</a>
   <a class="button button--secondary" href="/api/reports/fixity.csv" download>${t('fixity.csv')}</a>
   <a class="button button--secondary" href="/quan-tri/bo-suu-tap/moi">${t('records.addCollection')}</a>
 </p>

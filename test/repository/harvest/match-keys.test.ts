@@ -43,7 +43,7 @@ test('years: the first four-digit year of a date text', (t) => {
 
 test('works group by a shared number or the same title key, transitively', (t) => {
   const holding = (library: string, isbn: string[], titleKey: string | null): Holding => ({
-    library, origin: 'local', title: library, creator: null, date: null, documentUrl: null, manifestUrl: null, digitalCopy: false, keys: { standardNumbers: isbn, titleKey },
+    library, origin: 'local', metadataPrefix: null, title: library, creator: null, date: null, documentUrl: null, manifestUrl: null, digitalCopy: false, keys: { standardNumbers: isbn, titleKey },
   });
   const groups = groupWorks([holding('A', ['isbn:1'], 'x||'), holding('B', ['isbn:1'], 'y||'), holding('C', [], 'y||'), holding('D', [], 'z||')]);
   t.deepEqual(groups.map((group) => group.holdings.map((h) => h.library)), [['A', 'B', 'C'], ['D']]);
