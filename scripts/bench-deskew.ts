@@ -16,29 +16,10 @@ import path from 'node:path';
 
 import sharp from 'sharp';
 
+import { median } from '../pipeline/ocr/evaluation/index.ts';
 import { deskewPage, estimateSkew } from '../pipeline/stages/deskew.stage.ts';
+import { deskewFixtures, syntheticSkewAngles } from '../test/pipeline/deskew-helpers/deskew-fixtures.ts';
 import { renderTextPage, renderVerticalPage, rotateContent } from '../test/pipeline/deskew-helpers/text-page.ts';
-
-const FIXTURES = path.resolve(import.meta.dirname, '../../shared/fixtures/deskew');
-/** Published angles (sbrunner/deskew: positive = content turned clockwise). */
-const PUBLISHED: Record<number, number> = { 1: -1, 2: -2, 3: -6, 4: 7, 5: 3, 6: -3, 7: 3, 8: 15 };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** 40 angles in ±10°: eight small ones, and 32 spread by a fixed pseudo-random sequence. */
-function syntheticAngles(): number[] {
-  const angles = [-0.7, -0.5, -0.3, -0.1, 0.1, 0.3, 0.5, 0.7];
-  let state = 20261121;
-  while (angles.length < 40) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    angles.push(Math.round(((state / 2 ** 32) * 20 - 10) * 100) / 100);
-  }
-  return angles;
-}
 
 async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now();
@@ -76,19 +57,17 @@ async function fixtures(dir: string): Promise<void> {
   console.log('\nReal scans (expected = −published: our positive is content turned counter-clockwise)');
   console.log('file          size        expected  estimate  |error|  conf   dir         estimate ms  deskewPage ms  crop');
   const errors: number[] = [];
-  for (let n = 1; n <= 8; n++) {
-    const file = path.join(FIXTURES, `deskew-${n}.png`);
+  for (const { name, file, expected } of deskewFixtures()) {
     const meta = await sharp(file).metadata();
-    const expected = -PUBLISHED[n]!;
     const { value: estimate, ms } = await timed(() => estimateSkew({ path: file }));
-    const out = path.join(dir, `deskew-${n}.tif`);
+    const out = path.join(dir, name.replace(/\.png$/u, '.tif'));
     const { value: page, ms: pageMs } = await timed(() => deskewPage({ path: file }, out));
     await rm(out);
     const error = Math.abs(estimate.angle - expected);
     errors.push(error);
     console.log(
       [
-        `deskew-${n}.png`.padEnd(13),
+        name.padEnd(13),
         `${meta.width}×${meta.height}`.padEnd(11),
         `${expected}°`.padStart(8),
         `${estimate.angle.toFixed(3)}°`.padStart(9),
@@ -126,8 +105,8 @@ async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'bench-deskew-'));
   try {
     console.log(`Synthetic pages (1100×1500, DejaVu Serif 24 px, estimate on the file through estimateSkew)`);
-    await syntheticSet(dir, 'horizontal text', syntheticAngles(), (seed) => renderTextPage({ seed }));
-    await syntheticSet(dir, 'vertical columns', syntheticAngles().slice(5, 15), (seed) => renderVerticalPage({ seed }));
+    await syntheticSet(dir, 'horizontal text', syntheticSkewAngles(), (seed) => renderTextPage({ seed }));
+    await syntheticSet(dir, 'vertical columns', syntheticSkewAngles().slice(5, 15), (seed) => renderVerticalPage({ seed }));
     await fixtures(dir);
     if (process.argv.includes('--big')) await bigMaster(dir);
   } finally {

@@ -1,4 +1,5 @@
 import { codePoints } from './code-points.ts';
+import { editOperations } from './edit-operations.ts';
 
 export interface CharacterErrorRateOptions {
   /** Drop all whitespace from both texts before comparing (line breaks and spacing then cost nothing). Default: false. */
@@ -24,24 +25,6 @@ export function characterErrorRate(
   const ref = prepare(reference);
   const hyp = prepare(hypothesis);
   if (ref.length === 0) return hyp.length === 0 ? 0 : 1;
-  return editDistance(ref, hyp) / ref.length;
-}
-
-/** Levenshtein distance between two sequences, in O(|b|) memory. */
-function editDistance(a: readonly string[], b: readonly string[]): number {
-  let previous = new Int32Array(b.length + 1);
-  let current = new Int32Array(b.length + 1);
-  for (let j = 0; j <= b.length; j += 1) previous[j] = j;
-  for (let i = 1; i <= a.length; i += 1) {
-    current[0] = i;
-    const ai = a[i - 1];
-    for (let j = 1; j <= b.length; j += 1) {
-      const substitution = (previous[j - 1] ?? 0) + (ai === b[j - 1] ? 0 : 1);
-      const deletion = (previous[j] ?? 0) + 1;
-      const insertion = (current[j - 1] ?? 0) + 1;
-      current[j] = Math.min(substitution, deletion, insertion);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[b.length] ?? 0;
+  const { substitutions, insertions, deletions } = editOperations(ref, hyp);
+  return (substitutions + insertions + deletions) / ref.length;
 }

@@ -23,8 +23,8 @@ export interface TextPageOptions {
   blank?: boolean;
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32): numbers in [0, 1), the same for the same seed. */
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -39,26 +39,41 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+export interface RenderedTextPage {
+  /** Greyscale PNG. */
+  png: Buffer;
+  /** The text drawn, one element per line, top to bottom (NFC). */
+  lines: string[];
+}
+
 /**
  * Renders a clean, upright page of Vietnamese text lines (DejaVu Serif, black on white):
  * a title, then paragraphs with an indented first line and a short last line. Returns a
  * greyscale PNG.
  */
 export async function renderTextPage(options: TextPageOptions = {}): Promise<Buffer> {
+  return (await renderTextPageWithLines(options)).png;
+}
+
+/** `renderTextPage`, also returning the text drawn: the ground truth for OCR. */
+export async function renderTextPageWithLines(options: TextPageOptions = {}): Promise<RenderedTextPage> {
   const width = options.width ?? 1100;
   const height = options.height ?? 1500;
   const fontSize = options.fontSize ?? 24;
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const margin = Math.round(width * 0.1);
   const lineHeight = Math.round(fontSize * 1.55);
   const charsPerLine = Math.floor((width - 2 * margin) / (fontSize * 0.52));
   const lines: string[] = [];
+  const drawn: string[] = [];
   if (!options.blank) {
     let y = margin + fontSize * 1.5;
     const word = (): string => WORDS[Math.floor(next() * WORDS.length)]!;
+    const title = 'Thư viện số: trang mẫu';
+    drawn.push(title);
     lines.push(
       `<text x="${width / 2}" y="${y}" font-size="${Math.round(fontSize * 1.4)}" font-weight="bold" text-anchor="middle">` +
-        `${escapeXml('Thư viện số: trang mẫu')}</text>`,
+        `${escapeXml(title)}</text>`,
     );
     y += lineHeight * 2;
     while (y < height - margin) {
@@ -70,6 +85,7 @@ export async function renderTextPage(options: TextPageOptions = {}): Promise<Buf
         for (let w = word(); text.length + 1 + w.length <= limit; w = word()) text += ` ${w}`;
         if (l === 0) text = text.charAt(0).toUpperCase() + text.slice(1);
         if (l === paragraphLines - 1) text += '.';
+        drawn.push(text);
         lines.push(`<text x="${margin + indent}" y="${y}">${escapeXml(text)}</text>`);
         y += lineHeight;
       }
@@ -80,7 +96,8 @@ export async function renderTextPage(options: TextPageOptions = {}): Promise<Buf
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
     `<rect width="100%" height="100%" fill="#ffffff"/>` +
     `<g font-family="DejaVu Serif" font-size="${fontSize}" fill="#000000">${lines.join('')}</g></svg>`;
-  return sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).toColourspace('b-w').png().toBuffer();
+  const png = await sharp(Buffer.from(svg)).flatten({ background: '#ffffff' }).toColourspace('b-w').png().toBuffer();
+  return { png, lines: drawn.map((line) => line.normalize('NFC')) };
 }
 
 /**
@@ -92,7 +109,7 @@ export async function renderVerticalPage(options: TextPageOptions = {}): Promise
   const width = options.width ?? 1100;
   const height = options.height ?? 1500;
   const fontSize = options.fontSize ?? 30;
-  const next = random(options.seed ?? 1);
+  const next = seededRandom(options.seed ?? 1);
   const margin = Math.round(width * 0.1);
   const pitch = Math.round(fontSize * 1.8);
   const cell = Math.round(fontSize * 1.15);

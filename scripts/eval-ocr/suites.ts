@@ -1,0 +1,7 @@
+import { deskew } from './deskew.suite.ts';
+import type { EvaluationSuite } from './evaluation-suite.ts';
+import { kieuHanVert } from './kieu-han-vert.suite.ts';
+import { quocNgu } from './quoc-ngu.suite.ts';
+
+/** Every suite `npm run eval-ocr` knows, in the order they run and are reported. Add new ones here. */
+export const SUITES: readonly EvaluationSuite[] = [kieuHanVert, quocNgu, deskew];
