@@ -6,4 +6,5 @@ export type { PipelineDependencies } from './jobs/pipeline-dependencies.ts';
 export { PIPELINE_JOB_NAMES, type PipelineJobs } from './jobs/pipeline-jobs.ts';
 export { StorePageIngest } from './ingest/store-page-ingest.ts';
 export { QueueItemProcessing } from './ingest/queue-item-processing.ts';
+export { queueCorrectionPipeline } from './corrections/queue-correction-pipeline.ts';
 export { buildPyramid } from './stages/derivatives.stage.ts';

@@ -94,3 +94,5 @@ export { auditRoutes, pageNotFound, recordRoutes, webRoutes } from './web/index.
 export * from './oai/index.ts';
 export * from './metadata/index.ts';
 export * from './open-data/index.ts';
+export * from './corrections/index.ts';
+export { correctionRoutes, type CorrectionRoutesDependencies } from './web/corrections.routes.ts';

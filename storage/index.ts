@@ -36,4 +36,4 @@ export { FsObjectStore, type FsObjectStoreOptions } from './fs.object-store.ts';
 export { MinioObjectStore, type MinioObjectStoreOptions } from './minio.object-store.ts';
 export { readJsonObject } from './read-json-object.ts';
 export { removeOrphanedScratch, SCRATCH_OWNER } from './scratch-files.ts';
-export { derivativeKey, masterKey, packageKey, recordFolder, recordKey, RECORDS_PREFIX, type DerivativeFile, type RecordSubject } from './key-layout.ts';
+export { derivativeKey, masterKey, packageKey, recordFolder, recordKey, RECORDS_PREFIX, trainingSampleKey, type DerivativeFile, type RecordSubject } from './key-layout.ts';

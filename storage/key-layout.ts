@@ -11,6 +11,13 @@ export const derivativeKey = (itemId: string, pageId: string, file: DerivativeFi
 
 export const packageKey = (itemId: string, file: 'document.pdf' | 'manifest.json') => `packages/${itemId}/${file}`;
 
+/**
+ * Labelled character crops from the OCR correction editor: the recogniser's training data,
+ * per library (repository/corrections). Keyed by sample id, never by label (labels may be
+ * characters no key may hold).
+ */
+export const trainingSampleKey = (libraryId: string, sampleId: string) => `training/${libraryId}/${sampleId}.png`;
+
 /** What the self-describing records describe: each has one JSON record under `records/`. */
 export type RecordSubject = 'library' | 'collection' | 'item';
 

@@ -13,6 +13,7 @@ import type {
   PageStatus,
   UserRole,
 } from './domain.types.ts';
+import type { CorrectionTables } from '../corrections/corrections.schema.ts';
 
 /**
  * Kysely's view of the tables created by the migrations: snake_case columns as PostgreSQL
@@ -280,7 +281,7 @@ export interface HarvestedRecordTable {
   metadata_xml: string | null;
 }
 
-export interface DatabaseSchema {
+export interface DatabaseSchema extends CorrectionTables {
   libraries: LibraryTable;
   collections: CollectionTable;
   items: ItemTable;

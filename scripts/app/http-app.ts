@@ -16,10 +16,15 @@ import {
   type ResolveImageSource,
 } from '../../iiif/index.ts';
 import { buildPyramid } from '../../pipeline/index.ts';
-import { QueueItemProcessing, StorePageIngest } from '../../pipeline/index.ts';
+import { QueueItemProcessing, queueCorrectionPipeline, StorePageIngest } from '../../pipeline/index.ts';
 import {
   auditRoutes,
   auditWrites,
+  correctionRoutes,
+  LearnedReadingRepository,
+  loadNomReadings,
+  NomReadingsLookup,
+  OcrCorrectionService,
   authenticate,
   authRoutes,
   createRepositories,
@@ -126,6 +131,12 @@ export function createHttpApp(config: Config, services: Services, logger: Logger
     harvestRoutes({ database: services.database, harvester, baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl) }),
     modsRoutes({ database: services.database, restrictedMetadata: config.auth.restrictedMetadata, baseUrl: (req) => requestBaseUrl(req, config.publicBaseUrl) }),
     recordRoutes({ database: services.database }),
+    correctionRoutes({
+      database: services.database,
+      store: services.store,
+      corrections: new OcrCorrectionService({ database: services.database, store: services.store, pipeline: queueCorrectionPipeline(services.queue) }),
+      readings: new NomReadingsLookup(() => loadNomReadings(), new LearnedReadingRepository(services.database.db)),
+    }),
     auditRoutes({ database: services.database }),
     imageRoutes({
       resolveSource: imageSources(config, services),

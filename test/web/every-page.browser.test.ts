@@ -12,7 +12,7 @@ test('every web page renders without console errors or horizontal overflow, in V
   const { baseUrl, close } = await startAppOnFreePort('web-every-page');
   const browser = await launchChromium();
   try {
-    const { itemId } = await digitisedItem(baseUrl, 'every-page');
+    const { itemId, pageIds } = await digitisedItem(baseUrl, 'every-page');
     const item = (await (await fetch(`${baseUrl}/api/items/${itemId}`)).json()) as { collectionId: string };
     const collection = (await (await fetch(`${baseUrl}/api/collections/${item.collectionId}`)).json()) as { id: string; libraryId: string };
     const paths: [string, number][] = [
@@ -29,6 +29,7 @@ test('every web page renders without console errors or horizontal overflow, in V
       [`/quan-tri/bo-suu-tap/${collection.id}`, 200],
       ['/bien-muc/tai-lieu-moi', 200],
       [`/bien-muc/tai-lieu/${itemId}`, 200],
+      [`/bien-muc/tai-lieu/${itemId}/trang/${pageIds[0]}/hieu-dinh`, 200],
       [`/viewer/${itemId}`, 200],
       ['/quan-tri/nhat-ky', 200],
       ['/quan-tri/nguon-thu-thap', 200],

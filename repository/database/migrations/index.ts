@@ -12,6 +12,7 @@ import { migration0011OaiRecords } from './0011-oai-records.ts';
 import { migration0012Harvest } from './0012-harvest.ts';
 import { migration0013HanNomProfiles } from './0013-han-nom-profiles.ts';
 import { migration0014HarvestFormats } from './0014-harvest-formats.ts';
+import { migration0016OcrCorrections } from './0016-ocr-corrections.ts';
 
 /**
  * Every migration, by name. Names sort in the order they must run; the Migrator refuses a
@@ -31,4 +32,5 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   '0012-harvest': migration0012Harvest,
   '0013-han-nom-profiles': migration0013HanNomProfiles,
   '0014-harvest-formats': migration0014HarvestFormats,
+  '0016-ocr-corrections': migration0016OcrCorrections,
 });

@@ -302,6 +302,18 @@ function drawPage(page) {
   } else if (rerun) {
     rerun.remove();
   }
+  // The OCR correction editor, once the page has text.
+  let correct = row.querySelector('.operator-page__correct');
+  if (page.stages?.ocr?.status === 'done') {
+    if (!correct) {
+      correct = element('a', 'operator-page__correct');
+      row.append(correct);
+    }
+    correct.textContent = fill('ocrFix.link', { seq: page.seq });
+    correct.href = `/bien-muc/tai-lieu/${encodeURIComponent(itemId)}/trang/${encodeURIComponent(page.id)}/hieu-dinh`;
+  } else if (correct) {
+    correct.remove();
+  }
   return row;
 }
 

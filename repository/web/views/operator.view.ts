@@ -55,6 +55,7 @@ const SCRIPT_KEYS = [
   'operator.reason.checksum',
   'operator.reason.busy',
   'operator.reason.server',
+  'ocrFix.link',
 ] as const satisfies readonly MessageKey[];
 
 function scriptMessages(context: PageContext): SafeHtml {
@@ -168,7 +169,7 @@ ${scriptMessages(context)}`;
 }
 
 /** One page's row as the server first draws it; the script redraws it from the events. */
-function pageRow(context: PageContext, _itemId: string, page: Page): SafeHtml {
+function pageRow(context: PageContext, itemId: string, page: Page): SafeHtml {
   const { t } = context;
   return html`<li class="operator-page" data-page-id="${page.id}" data-seq="${page.seq}" data-status="${page.status}">
   <span class="operator-page__label">${t('operator.item.page', { seq: page.seq })}</span>
@@ -176,5 +177,6 @@ function pageRow(context: PageContext, _itemId: string, page: Page): SafeHtml {
     const status = page.stages[stage]?.status ?? 'pending';
     return html`<li data-stage="${stage}" data-status="${status}">${t(`operator.stage.${stage}`)}: ${t(statusKey(status))}</li>`;
   })}</ul>
+  ${page.stages.ocr?.status === 'done' ? html`<a class="operator-page__correct" href="${withLanguage(`/bien-muc/tai-lieu/${encodeURIComponent(itemId)}/trang/${encodeURIComponent(page.id)}/hieu-dinh`, context.language)}">${t('ocrFix.link', { seq: page.seq })}</a>` : ''}
 </li>`;
 }
