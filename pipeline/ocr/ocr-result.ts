@@ -12,6 +12,20 @@ export interface OcrWord {
   box: Box;
   /** 0–100. */
   confidence: number;
+  /**
+   * Other readings the engine weighed for this word, best first, without `text` itself: what a
+   * correction editor offers one key away. Only engines that rank candidates give them (the Nôm
+   * recogniser, per character).
+   */
+  alternatives?: OcrAlternative[];
+}
+
+/** A reading an engine considered and did not choose. */
+export interface OcrAlternative {
+  /** NFC. */
+  text: string;
+  /** 0–100, on the same scale as `OcrWord.confidence`. */
+  confidence: number;
 }
 
 export interface OcrLine {

@@ -5,7 +5,6 @@ import type { OcrBlock, OcrParagraph } from './ocr-layout.ts';
 import type { Box, OcrLine, OcrWord } from './ocr-result.ts';
 
 export interface ParseOptions {
-  direction: 'horizontal' | 'vertical-rl';
   /** Replace the Icelandic eth (`Ð`, `ð`) that Tesseract's Vietnamese model sometimes reads for `Đ`, `đ`. */
   vietnamese: boolean;
 }
@@ -13,7 +12,8 @@ export interface ParseOptions {
 /**
  * Turns tesseract.js's block tree (`recognize(…, { blocks: true })`) into blocks, paragraphs,
  * lines and words with NFC text and boxes in source pixels. Empty words, lines, paragraphs and
- * blocks are dropped. Vertical text has its paragraphs and lines ordered right to left.
+ * blocks are dropped. Only horizontal pages come here: vertical pages are read column by column
+ * (layout/), each column a single line.
  */
 export function parseTesseractBlocks(
   blocks: readonly Tesseract.Block[] | null,
@@ -41,12 +41,6 @@ export function parseTesseractBlocks(
     }
     if (paragraphs.length > 0) result.push({ box: box(block.bbox), paragraphs });
   }
-  if (options.direction === 'vertical-rl') {
-    for (const block of result) {
-      block.paragraphs.sort(rightToLeft);
-      for (const paragraph of block.paragraphs) paragraph.lines.sort(rightToLeft);
-    }
-  }
   return result;
 }
 
@@ -57,16 +51,13 @@ export function plainText(blocks: readonly OcrBlock[]): string {
     .join('\n\n');
 }
 
-/** Right edge first (columns of vertical text are read right to left), then top first. */
-function rightToLeft(a: { box: Box }, b: { box: Box }): number {
-  return b.box.x + b.box.width - (a.box.x + a.box.width) || a.box.y - b.box.y;
-}
-
-function cleanText(text: string | null | undefined, vietnamese: boolean): string {
+/** NFC, whitespace runs as one space, trimmed; for Vietnamese, eth repaired to Đ. */
+export function cleanText(text: string | null | undefined, vietnamese: boolean): string {
   const nfc = (text ?? '').normalize('NFC').replace(/\s+/gu, ' ').trim();
   return vietnamese ? nfc.replace(/Ð/gu, 'Đ').replace(/ð/gu, 'đ') : nfc;
 }
 
-function clampConfidence(confidence: number): number {
+/** A confidence within 0–100 (0 when Tesseract gives none). */
+export function clampConfidence(confidence: number): number {
   return Number.isFinite(confidence) ? Math.min(Math.max(confidence, 0), 100) : 0;
 }

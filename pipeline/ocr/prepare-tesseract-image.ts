@@ -1,25 +1,26 @@
 import sharp, { type Metadata } from 'sharp';
 
 import { InvalidInputError } from '../../storage/index.ts';
+import type { GreyRaster } from '../stages/skew-raster.ts';
 import type { ImageTransform } from './image-transform.ts';
-import { preparedSize } from './image-transform.ts';
 import type { OcrImage } from './ocr-engine.port.ts';
-import { removeRulingLines } from './remove-ruling-lines.ts';
 
 /**
  * How a page is laid out for Tesseract:
  * - `page`: horizontal text, automatic page segmentation (PSM 3);
- * - `vertical-page`: a page (or block) of vertical columns, PSM 5 (one uniform block of
- *   vertical text), ruling lines removed first;
- * - `vertical-column`: a single column crop, turned 90° counter-clockwise and read as one
+ * - `vertical-page`: a page of vertical columns: the layout finder (`findVerticalColumns`)
+ *   cuts it into columns, and each is read as a `vertical-column`;
+ * - `vertical-column`: a single column, turned 90° counter-clockwise and read as one
  *   horizontal line (PSM 7), which the vertical models read best.
  */
 export type TesseractLayout = 'page' | 'vertical-page' | 'vertical-column';
 
-/** Tesseract page segmentation mode per layout (Tesseract's `PageSegMode` numbers). */
-export const PAGE_SEGMENTATION_MODE: Readonly<Record<TesseractLayout, string>> = {
+/** The layouts an image is handed to Tesseract in (a vertical page goes column by column). */
+export type TesseractReading = Exclude<TesseractLayout, 'vertical-page'>;
+
+/** Tesseract page segmentation mode per reading (Tesseract's `PageSegMode` numbers). */
+export const PAGE_SEGMENTATION_MODE: Readonly<Record<TesseractReading, string>> = {
   page: '3',
-  'vertical-page': '5',
   'vertical-column': '7',
 };
 
@@ -44,8 +45,9 @@ export interface ImageInfo {
 export interface PreparedImage {
   /** Binary PGM (P5), 8-bit greyscale: Leptonica reads it without decompression. */
   data: Buffer;
+  /** From the raster handed in to the prepared image. */
   transform: ImageTransform;
-  layout: TesseractLayout;
+  layout: TesseractReading;
   dpi: number;
 }
 
@@ -76,40 +78,53 @@ export function chooseLayout(direction: 'horizontal' | 'vertical-rl', width: num
 }
 
 /**
- * Decodes the first page of `image` to 8-bit grey (transparency flattened onto white), applies
- * the layout's rotation, padding and clean-up, and encodes it for Tesseract.
+ * Decodes the first page of `image` to 8-bit grey, transparency flattened onto white.
  *
- * @throws InvalidInputError when the image cannot be decoded.
+ * @throws InvalidInputError when the image cannot be decoded, or decodes to another size than its header says.
  */
-export async function prepareTesseractImage(image: OcrImage, info: ImageInfo, layout: TesseractLayout): Promise<PreparedImage> {
-  const rotatedCcw = layout === 'vertical-column';
-  const transform: ImageTransform = { sourceWidth: info.width, sourceHeight: info.height, rotatedCcw, pad: PAD };
-  let pipeline = sharp(sharpInput(image), { page: 0 }).flatten({ background: '#ffffff' }).toColourspace('b-w');
-  if (rotatedCcw) pipeline = pipeline.rotate(-90);
-  pipeline = pipeline.extend({ top: PAD, bottom: PAD, left: PAD, right: PAD, background: '#ffffff' });
-
-  let pixels: Buffer;
-  let width: number;
-  let height: number;
+export async function decodeGreyPage(image: OcrImage, info: ImageInfo): Promise<GreyRaster> {
+  let raster: GreyRaster;
   try {
-    const { data, info: output } = await pipeline.raw().toBuffer({ resolveWithObject: true });
+    const { data, info: output } = await sharp(sharpInput(image), { page: 0 })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('b-w')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (output.channels !== 1) throw new Error(`expected 1 channel after greyscale conversion, got ${output.channels}`);
-    pixels = data;
-    ({ width, height } = output);
+    raster = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: output.width, height: output.height };
   } catch (error) {
     throw unreadable(image, error);
   }
-  const expected = preparedSize(transform);
-  if (width !== expected.width || height !== expected.height) {
+  if (raster.width !== info.width || raster.height !== info.height) {
     // The header and the decoded page disagree (a damaged file); boxes could not be mapped back.
     throw new InvalidInputError(
-      `${describe(image)} decodes to ${width}×${height} pixels (padded) but its header says ${info.width}×${info.height}; the file looks damaged.`,
+      `${describe(image)} decodes to ${raster.width}×${raster.height} pixels but its header says ${info.width}×${info.height}; the file looks damaged.`,
     );
   }
-  if (layout === 'vertical-page') removeRulingLines(pixels, width, height);
+  return raster;
+}
 
+/**
+ * Turns a grey raster into what Tesseract reads for `layout`: turned 90° counter-clockwise for a
+ * column, a white border around it, encoded as PGM. The pixels of `raster` are not changed.
+ */
+export function prepareTesseractImage(raster: GreyRaster, layout: TesseractReading, dpi: number): PreparedImage {
+  const rotatedCcw = layout === 'vertical-column';
+  const transform: ImageTransform = { sourceWidth: raster.width, sourceHeight: raster.height, rotatedCcw, pad: PAD };
+  const width = (rotatedCcw ? raster.height : raster.width) + 2 * PAD;
+  const height = (rotatedCcw ? raster.width : raster.height) + 2 * PAD;
   const header = Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii');
-  return { data: Buffer.concat([header, pixels]), transform, layout, dpi: info.dpi };
+  const data = Buffer.alloc(header.length + width * height, 255);
+  header.copy(data);
+  const pixels = data.subarray(header.length);
+  for (let y = 0; y < raster.height; y += 1) {
+    for (let x = 0; x < raster.width; x += 1) {
+      // Turning counter-clockwise sends (x, y) to (y, W − 1 − x); see image-transform.ts.
+      const [u, v] = rotatedCcw ? [y, raster.width - 1 - x] : [x, y];
+      pixels[(v + PAD) * width + u + PAD] = raster.data[y * raster.width + x]!;
+    }
+  }
+  return { data, transform, layout, dpi };
 }
 
 function sharpInput(image: OcrImage): string | Buffer {

@@ -6,20 +6,26 @@ import type tesseract from 'tesseract.js';
 
 import type { OcrProfile } from '../../repository/index.ts';
 import { AppError, UpstreamError } from '../../storage/index.ts';
+import type { GreyRaster } from '../stages/skew-raster.ts';
 import { buildHocr } from './build-hocr.ts';
+import { cropColumns, findVerticalColumns } from './layout/index.ts';
 import type { OcrEngine, OcrImage, OcrRecognizeOptions } from './ocr-engine.port.ts';
+import type { OcrBlock } from './ocr-layout.ts';
 import type { OcrLogger } from './ocr-logger.ts';
-import type { OcrResult } from './ocr-result.ts';
+import type { Box, OcrLine, OcrResult } from './ocr-result.ts';
 import { parseTesseractBlocks, plainText } from './parse-tesseract-blocks.ts';
 import {
   chooseLayout,
+  decodeGreyPage,
   PAGE_SEGMENTATION_MODE,
   prepareTesseractImage,
   readImageInfo,
+  type ImageInfo,
   type PreparedImage,
 } from './prepare-tesseract-image.ts';
+import { parseTesseractColumn, unionBox } from './tesseract-column-line.ts';
 import { assembleLanguageData, TESSERACT_DATA_VARIANTS, type TesseractDataVariant } from './tesseract-language-data.ts';
-import { tesseractProfile } from './tesseract-profile.ts';
+import { tesseractProfile, type TesseractProfile } from './tesseract-profile.ts';
 import { TesseractWorkerPool, type TesseractWorkerOptions } from './tesseract-worker-pool.ts';
 
 export interface TesseractOcrEngineOptions {
@@ -48,10 +54,12 @@ const DEFAULT_START_TIMEOUT_MS = 60_000;
  * language data from the `@tesseract.js-data/*` npm packages only.
  *
  * Profiles: `vie` → `vie`, automatic page segmentation; `han` → `chi_tra`; `vie+han` →
- * `vie+chi_tra`; `han-vert` → `chi_tra_vert`, either a whole page (ruling lines removed, one
- * block of vertical text, PSM 5) or, for an image at least three times taller than wide, a
- * single column (turned 90° counter-clockwise, read as one line, PSM 7); columns come out right
- * to left. Every image gets a 12 px white border first. Boxes are mapped back to the input's pixels.
+ * `vie+chi_tra`; `han-vert` → `chi_tra_vert`, one word per character (Tesseract's symbols).
+ * An image at least three times taller than wide is a single column (turned 90°
+ * counter-clockwise, read as one line, PSM 7); any other `han-vert` image is a page, cut into
+ * columns by `findVerticalColumns`, each read as such a column on the same worker: one line per
+ * column, main columns right to left, each followed by its notes. Every image gets a 12 px
+ * white border first. Boxes are mapped back to the input's pixels.
  */
 export class TesseractOcrEngine implements OcrEngine {
   /** What every worker is given: `langPath` is a local folder, `cacheMethod` is `none`. */
@@ -119,12 +127,16 @@ export class TesseractOcrEngine implements OcrEngine {
     const layout = chooseLayout(plan.direction, info.width, info.height);
     const startedAt = Date.now();
 
-    const { prepared, page } = await this.#pool.run(languages, signal, async (worker) => {
-      const ready = await prepareTesseractImage(image, info, layout);
-      return { prepared: ready, page: await recognizeWithTesseract(worker, ready, languages) };
+    const { blocks, version } = await this.#pool.run(languages, signal, async (worker) => {
+      const raster = await decodeGreyPage(image, info);
+      if (layout === 'vertical-page') return readVerticalPage(worker, raster, info, plan, languages, signal);
+      const prepared = prepareTesseractImage(raster, layout, info.dpi);
+      const page = await recognizeWithTesseract(worker, prepared, languages);
+      if (layout === 'page') return { blocks: parseTesseractBlocks(page.blocks, prepared.transform, plan), version: page.version };
+      const line = parseTesseractColumn(page.blocks, prepared.transform, plan);
+      return { blocks: line === undefined ? [] : [singleBlock([line])], version: page.version };
     });
 
-    const blocks = parseTesseractBlocks(page.blocks, prepared.transform, plan);
     const words = blocks.flatMap((block) => block.paragraphs.flatMap((p) => p.lines.flatMap((line) => line.words)));
     const meanConfidence =
       words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
@@ -139,7 +151,7 @@ export class TesseractOcrEngine implements OcrEngine {
         dpi: info.dpi,
         languages,
         direction: plan.direction,
-        ocrSystem: `tesseract.js 7 (Tesseract ${page.version})`,
+        ocrSystem: version === undefined ? 'tesseract.js 7' : `tesseract.js 7 (Tesseract ${version})`,
       }),
       languages,
       direction: plan.direction,
@@ -163,17 +175,57 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 }
 
+interface ReadPage {
+  blocks: OcrBlock[];
+  /** Tesseract's version, when it was asked anything. */
+  version: string | undefined;
+}
+
+/**
+ * Reads a page of vertical columns column by column: each crop is read exactly as a column
+ * image on its own would be (`vertical-column`, whatever its shape: a note of one or two
+ * characters is not three times taller than wide), and its boxes are moved back onto the page.
+ * The lines make one block; a column Tesseract reads nothing in gives no line.
+ */
+async function readVerticalPage(
+  worker: tesseract.Worker,
+  raster: GreyRaster,
+  info: ImageInfo,
+  plan: TesseractProfile,
+  languages: string,
+  signal: AbortSignal | undefined,
+): Promise<ReadPage> {
+  const lines: OcrLine[] = [];
+  let version: string | undefined;
+  for (const crop of cropColumns(raster, (page) => findVerticalColumns(page))) {
+    signal?.throwIfAborted();
+    const prepared = prepareTesseractImage(crop.raster, 'vertical-column', info.dpi);
+    const page = await recognizeWithTesseract(worker, prepared, languages);
+    version = page.version;
+    const line = parseTesseractColumn(page.blocks, prepared.transform, plan);
+    if (line === undefined) continue;
+    const onPage = (box: Box): Box => ({ ...box, x: box.x + crop.box.x, y: box.y + crop.box.y });
+    lines.push({ text: line.text, box: crop.box, words: line.words.map((word) => ({ ...word, box: onPage(word.box) })) });
+  }
+  return { blocks: lines.length === 0 ? [] : [singleBlock(lines)], version };
+}
+
+/** Lines as one block of one paragraph: their text is then the lines, one per row. */
+function singleBlock(lines: OcrLine[]): OcrBlock {
+  const box = unionBox(lines.map((line) => line.box));
+  return { box, paragraphs: [{ box, lines }] };
+}
+
 /** Runs Tesseract on a prepared image; its failures become retryable UpstreamErrors. */
 async function recognizeWithTesseract(
   worker: tesseract.Worker,
   prepared: PreparedImage,
   languages: string,
 ): Promise<tesseract.Page> {
-  // Set in full before every page: a worker is reused for pages of other layouts.
+  // Set in full before every image: a worker is reused for pages of other layouts.
   const parameters: Partial<tesseract.WorkerParams> = {
     tessedit_pageseg_mode: PAGE_SEGMENTATION_MODE[prepared.layout] as tesseract.PSM,
     user_defined_dpi: String(prepared.dpi),
-    textord_tabfind_force_vertical_text: prepared.layout === 'vertical-page' ? '1' : '0',
   };
   try {
     await worker.setParameters(parameters);

@@ -77,7 +77,7 @@ function tesseractBlock(lines: { text: string; x0: number; words: string[] }[]) 
   };
 }
 
-test('vertical lines come out right to left, with NFC text; hOCR agrees', (t) => {
+test('lines keep the engine\'s order, with NFC text and astral characters whole; vertical hOCR agrees', (t) => {
   const blocks = [
     tesseractBlock([
       { text: '才命', x0: 100, words: ['才', '命'] },
@@ -86,14 +86,14 @@ test('vertical lines come out right to left, with NFC text; hOCR agrees', (t) =>
     ]),
   ];
   const transform: ImageTransform = { sourceWidth: 276, sourceHeight: 276, rotatedCcw: false, pad: 12 };
-  const parsed = parseTesseractBlocks(blocks as never, transform, { direction: 'vertical-rl', vietnamese: false });
+  const parsed = parseTesseractBlocks(blocks as never, transform, { vietnamese: false });
   const lines = parsed.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines));
   t.deepEqual(
     lines.map((line) => line.text),
-    ['𡨸', '才命'],
+    ['才命', '𡨸'],
   );
-  t.deepEqual(lines[0]!.box, { x: 188, y: 0, width: 30, height: 238 });
-  t.is(plainText(parsed), '𡨸\n才命');
+  t.deepEqual(lines[1]!.box, { x: 188, y: 0, width: 30, height: 238 });
+  t.is(plainText(parsed), '才命\n𡨸');
 
   const hocr = buildHocr({
     blocks: parsed,
@@ -104,15 +104,15 @@ test('vertical lines come out right to left, with NFC text; hOCR agrees', (t) =>
     direction: 'vertical-rl',
     ocrSystem: 'test <&>',
   });
-  t.regex(hocr, /<span class="ocrx_word" id="word_1_1" title="bbox 188 0 218 38; x_wconf 80">𡨸<\/span>/u);
-  t.regex(hocr, /class="ocr_line" id="line_1_1" title="bbox 188 0 218 238; textangle 90"/u);
+  t.regex(hocr, /<span class="ocrx_word" id="word_1_3" title="bbox 188 0 218 38; x_wconf 80">𡨸<\/span>/u);
+  t.regex(hocr, /class="ocr_line" id="line_1_2" title="bbox 188 0 218 238; textangle 90"/u);
   t.true(hocr.includes('content="test &#60;&#38;&#62;"'));
 });
 
 test('Vietnamese text has the eth look-alike repaired and is NFC', (t) => {
   const blocks = [tesseractBlock([{ text: 'Ðắk Nông'.normalize('NFD'), x0: 0, words: ['Ðắk'.normalize('NFD'), 'Nông'] }])];
   const transform: ImageTransform = { sourceWidth: 300, sourceHeight: 300, rotatedCcw: false, pad: 0 };
-  const [block] = parseTesseractBlocks(blocks as never, transform, { direction: 'horizontal', vietnamese: true });
+  const [block] = parseTesseractBlocks(blocks as never, transform, { vietnamese: true });
   const line = block!.paragraphs[0]!.lines[0]!;
   t.is(line.text, 'Đắk Nông');
   t.is(line.words[0]!.text, 'Đắk');
