@@ -1,5 +1,16 @@
 export * from './queue/index.ts';
-export { TesseractOcrEngine, type OcrEngine, type OcrResult } from './ocr/index.ts';
+export {
+  findVerticalColumns,
+  HanNomOcrEngine,
+  isHanNomCharacter,
+  NomOcrEngine,
+  readGreyImage,
+  TesseractOcrEngine,
+  type CorrectedCrop,
+  type CorrectedCropSource,
+  type OcrEngine,
+  type OcrResult,
+} from './ocr/index.ts';
 export { createOsdOrientationDetector, type OrientationDetector } from './stages/deskew.stage.ts';
 export { pipelineHandlers } from './jobs/pipeline-handlers.ts';
 export type { PipelineDependencies } from './jobs/pipeline-dependencies.ts';

@@ -58,8 +58,11 @@ async function main(): Promise<number> {
   const avaArgs = process.argv.slice(2);
   // pdftotext checks the searchable PDFs; DejaVu draws the generated Vietnamese test pages;
   // Debian's Chromium runs the browser tests (playwright-core never downloads a browser);
-  // HTTP::OAI is the outside harvester of the OAI-PMH tests.
-  ensureDebianPackages(['poppler-utils', 'fonts-dejavu-core', 'chromium', 'libhttp-oai-perl'], log);
+  // HTTP::OAI is the outside harvester of the OAI-PMH tests; the CJK fonts draw the Nôm glyph templates and test columns.
+  ensureDebianPackages(
+    ['poppler-utils', 'fonts-dejavu-core', 'chromium', 'libhttp-oai-perl', 'fonts-hanazono', 'fonts-babelstone-han', 'fonts-cns11643-sung'],
+    log,
+  );
   const redisUrl = await ensureRedis(log);
   const databaseUrl = await ensurePostgres(log);
   // A real MinIO can stand in for s3rver: set TEST_S3_ENDPOINT, TEST_S3_ACCESS_KEY, TEST_S3_SECRET_KEY.

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createRepositories, type Item, type Page, type Repositories } from '../../repository/index.ts';
+import { createRepositories, isVerticalProfile, type Item, type Page, type Repositories } from '../../repository/index.ts';
 import type { OcrResult } from '../ocr/index.ts';
 import { buildManifest, buildSearchablePdf, type SearchablePdfPage } from '../package/index.ts';
 import type { JobContext } from '../queue/job-queue.port.ts';
@@ -48,7 +48,7 @@ export async function packageItemJob(
         keywords: item.dublinCore.subject.map((subject) => subject.value),
         language: item.language,
         creator: 'Thư viện số',
-        pageProgression: item.effectiveOcrProfile === 'han-vert' ? 'right-to-left' : undefined,
+        pageProgression: isVerticalProfile(item.effectiveOcrProfile) ? 'right-to-left' : undefined,
       },
       pdfFile,
     );
@@ -69,7 +69,9 @@ export async function packageItemJob(
     });
   });
 
-  await repositories.items.update(item.id, { status: 'digitised', digitisedAt: new Date() });
+  // The first packaging dates the digitisation; a later one (an OCR correction, pages reordered)
+  // rebuilds the files without moving the item in the progress statistics.
+  await repositories.items.update(item.id, { status: 'digitised' });
   context.logger.info(
     { itemId: item.id, pages: pages.length, durationMs: Math.round(performance.now() - started) },
     'item digitised',

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createRepositories,
+  isVerticalProfile,
   PAGE_STAGES,
   type Collection,
   type Item,
@@ -135,7 +136,7 @@ const runStage: Record<PageStage, (run: PageRun) => Promise<void>> = {
   async deskew(run) {
     const out = path.join(run.dir, 'deskewed.tif');
     // OSD reads vertical Hán-Nôm columns as text turned by 90°: never ask it about them.
-    const detectOrientation = run.item.effectiveOcrProfile !== 'han-vert';
+    const detectOrientation = !isVerticalProfile(run.item.effectiveOcrProfile);
     const result = await deskewPage(masterSource(run, await masterFile(run)), out, {
       detectOrientation,
       orientationDetector: detectOrientation ? await run.deps.orientationDetector() : undefined,

@@ -4,3 +4,8 @@ export type { Box, OcrAlternative, OcrLine, OcrResult, OcrWord } from './ocr-res
 export { TESSERACT_DATA_VARIANTS, type TesseractDataVariant } from './tesseract-language-data.ts';
 export { TesseractOcrEngine, type TesseractOcrEngineOptions } from './tesseract.ocr-engine.ts';
 export { findVerticalColumns, type ColumnFinder, type VerticalColumn } from './layout/index.ts';
+export { loadNomModels, NomModelFormatError, NomOcrEngine, type CorrectedCrop, type NomModels, type NomOcrEngineOptions } from './nom/index.ts';
+export type { CorrectedCropSource } from './nom/corrected-crop-source.ts';
+export { HanNomOcrEngine, type HanNomOcrEngineOptions } from './han-nom.ocr-engine.ts';
+export { readGreyImage } from './nom/read-grey-image.ts';
+export { isHanNomCharacter } from './nom/han-nom-character.ts';

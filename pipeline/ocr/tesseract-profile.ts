@@ -19,10 +19,19 @@ const PROFILES = {
   han: { languages: ['chi_tra'], direction: 'horizontal', vietnamese: false },
   'han-vert': { languages: ['chi_tra_vert'], direction: 'vertical-rl', vietnamese: false },
   'vie+han': { languages: ['vie', 'chi_tra'], direction: 'horizontal', vietnamese: true },
-} as const satisfies { [K in OcrProfile]: TesseractProfile };
+} as const satisfies { [K in Exclude<OcrProfile, NomProfile>]: TesseractProfile };
 
-/** @throws InvalidInputError for a value that is not an `OcrProfile` (it came from outside the type system). */
+/** The profiles whose columns the Nôm recogniser reads (alone, or in turn with Tesseract's Hán). */
+export type NomProfile = 'nom-vert' | 'han-nom-vert';
+
+/**
+ * @throws InvalidInputError for a value that is not an `OcrProfile` (it came from outside the
+ * type system), or a profile Tesseract alone cannot read (`NomProfile`).
+ */
 export function tesseractProfile(profile: OcrProfile): TesseractProfile {
+  if (profile === 'nom-vert' || profile === 'han-nom-vert') {
+    throw new InvalidInputError(`OCR profile "${profile}" needs the Nôm recogniser; Tesseract alone cannot read it.`);
+  }
   if (!Object.hasOwn(PROFILES, profile)) {
     throw new InvalidInputError(
       `Unknown OCR profile "${String(profile)}": use one of ${Object.keys(PROFILES).join(', ')}.`,

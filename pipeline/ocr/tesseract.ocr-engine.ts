@@ -26,6 +26,7 @@ import {
 import { parseTesseractColumn, unionBox } from './tesseract-column-line.ts';
 import { assembleLanguageData, TESSERACT_DATA_VARIANTS, type TesseractDataVariant } from './tesseract-language-data.ts';
 import { tesseractProfile, type TesseractProfile } from './tesseract-profile.ts';
+import type { ReadColumnsOptions, VerticalColumnReader } from './vertical-column-reader.port.ts';
 import { TesseractWorkerPool, type TesseractWorkerOptions } from './tesseract-worker-pool.ts';
 
 export interface TesseractOcrEngineOptions {
@@ -61,7 +62,7 @@ const DEFAULT_START_TIMEOUT_MS = 60_000;
  * column, main columns right to left, each followed by its notes. Every image gets a 12 px
  * white border first. Boxes are mapped back to the input's pixels.
  */
-export class TesseractOcrEngine implements OcrEngine {
+export class TesseractOcrEngine implements OcrEngine, VerticalColumnReader {
   /** What every worker is given: `langPath` is a local folder, `cacheMethod` is `none`. */
   readonly workerOptions: Readonly<TesseractWorkerOptions>;
   readonly dataVariant: TesseractDataVariant;
@@ -163,6 +164,25 @@ export class TesseractOcrEngine implements OcrEngine {
       'Page recognised',
     );
     return result;
+  }
+
+  /** `VerticalColumnReader`: the crops read with `han-vert`'s data, one after the other on one worker. */
+  async readColumns(crops: readonly GreyRaster[], options: ReadColumnsOptions): Promise<(OcrLine | undefined)[]> {
+    if (this.#closed !== undefined) {
+      throw new UpstreamError('The OCR engine was closed (the worker process is shutting down); the job will be retried.');
+    }
+    const plan = tesseractProfile('han-vert');
+    const languages = plan.languages.join('+');
+    return this.#pool.run(languages, options.signal, async (worker) => {
+      const lines: (OcrLine | undefined)[] = [];
+      for (const crop of crops) {
+        options.signal?.throwIfAborted();
+        const prepared = prepareTesseractImage(crop, 'vertical-column', options.dpi);
+        const page = await recognizeWithTesseract(worker, prepared, languages);
+        lines.push(parseTesseractColumn(page.blocks, prepared.transform, plan));
+      }
+      return lines;
+    });
   }
 
   /** Stops all workers and removes the temporary data folder it made. Idempotent. */

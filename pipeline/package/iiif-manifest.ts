@@ -7,6 +7,7 @@ import type {
   DublinCoreElement,
   OcrProfile,
 } from '../../repository/index.ts';
+import { isVerticalProfile } from '../../repository/index.ts';
 
 /** A IIIF language map: BCP 47 tag (or `none`) → values. */
 export type LanguageMap = Record<string, string[]>;
@@ -21,7 +22,7 @@ export interface ManifestItem {
   language?: string;
   /** The access level every door enforces (an `Item`'s `effectiveAccessLevel`). */
   accessLevel: AccessLevel;
-  /** An `Item`'s `effectiveOcrProfile`: `han-vert` (vertical Hán/Nôm) reads right to left. */
+  /** An `Item`'s `effectiveOcrProfile`: vertical profiles (`isVerticalProfile`) read right to left. */
   ocrProfile?: OcrProfile;
 }
 
@@ -258,7 +259,7 @@ export function buildManifest(input: ManifestInput): Manifest {
       ? { label: bilingual('Ghi công', 'Attribution'), value: { vi: [library.name] } }
       : undefined;
 
-  const viewingDirection = item.ocrProfile === 'han-vert' ? 'right-to-left' : 'left-to-right';
+  const viewingDirection = item.ocrProfile !== undefined && isVerticalProfile(item.ocrProfile) ? 'right-to-left' : 'left-to-right';
   const builder = new IIIFBuilder();
   // The serialiser writes a `partOf` reference only for an entity the vault holds, so the
   // collection goes in first (as a reference: id, type, label).

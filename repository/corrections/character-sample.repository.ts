@@ -63,14 +63,26 @@ export class CharacterSampleRepository {
       .execute();
   }
 
-  /** The library's samples by id, a page at a time (never the whole table in memory). */
-  async *samples(libraryId: string): AsyncGenerator<CharacterSample> {
+  /**
+   * Changes whenever a sample is added or removed: the Nôm recogniser rebuilds its templates from
+   * the samples when this differs from what it built them from.
+   */
+  async version(): Promise<string> {
+    const row = await this.#db
+      .selectFrom('character_samples')
+      .select((eb) => [eb.fn.countAll<string>().as('count'), eb.fn.max('created_at').as('latest')])
+      .executeTakeFirstOrThrow();
+    return `${String(row.count)}@${row.latest === null ? '-' : new Date(row.latest).toISOString()}`;
+  }
+
+  /** The samples by id (of one library, or of all), a page at a time (never the whole table in memory). */
+  async *samples(libraryId?: string): AsyncGenerator<CharacterSample> {
     let after = '';
     for (;;) {
       const rows = await this.#db
         .selectFrom('character_samples')
         .selectAll()
-        .where('library_id', '=', libraryId)
+        .$if(libraryId !== undefined, (query) => query.where('library_id', '=', libraryId!))
         .where('id', '>', after)
         .orderBy('id')
         .limit(PAGE_SIZE)

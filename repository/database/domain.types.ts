@@ -16,9 +16,17 @@ export type CollectionCategory = (typeof COLLECTION_CATEGORIES)[number];
 export const ACCESS_LEVELS = ['public', 'restricted', 'confidential'] as const;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 
-/** `vie`: Vietnamese (Quốc ngữ); `han-vert`: vertical Hán; `han`: horizontal Hán; `vie+han`: mixed. */
-export const OCR_PROFILES = ['vie', 'han-vert', 'han', 'vie+han'] as const;
+/**
+ * `vie`: Vietnamese (Quốc ngữ); `han-vert`: vertical Hán; `han`: horizontal Hán; `vie+han`: mixed;
+ * `nom-vert`: vertical Nôm; `han-nom-vert`: vertical pages mixing Hán and Nôm.
+ */
+export const OCR_PROFILES = ['vie', 'han-vert', 'han', 'vie+han', 'nom-vert', 'han-nom-vert'] as const;
 export type OcrProfile = (typeof OCR_PROFILES)[number];
+
+/** Profiles whose pages are columns read top to bottom, right to left (woodblock Hán-Nôm). */
+export function isVerticalProfile(profile: OcrProfile): boolean {
+  return profile === 'han-vert' || profile === 'nom-vert' || profile === 'han-nom-vert';
+}
 
 export const ITEM_STATUSES = ['registered', 'uploading', 'processing', 'digitised', 'failed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];

@@ -10,9 +10,10 @@ export type ColourMode = 'colour' | 'greyscale' | 'any';
 /**
  * The OCR profiles the server accepts for an item (repository/database/domain.types.ts
  * `OCR_PROFILES`). Copied, not imported: a station is another machine and imports nothing of
- * the server's. `vie`: Quốc ngữ; `han-vert`: vertical Hán; `han`: horizontal Hán; `vie+han`: mixed.
+ * the server's. `vie`: Quốc ngữ; `han-vert`: vertical Hán; `han`: horizontal Hán; `vie+han`: mixed;
+ * `nom-vert`: vertical Nôm; `han-nom-vert`: vertical Hán and Nôm.
  */
-export const STATION_OCR_PROFILES = ['vie', 'han-vert', 'han', 'vie+han'] as const;
+export const STATION_OCR_PROFILES = ['vie', 'han-vert', 'han', 'vie+han', 'nom-vert', 'han-nom-vert'] as const;
 export type StationOcrProfile = (typeof STATION_OCR_PROFILES)[number];
 
 /** How a scan station checks the pages of one kind of material before it uploads them. */

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 
-import { rotateContent, seededRandom } from '../../test/pipeline/deskew-helpers/text-page.ts';
+import { seededRandom } from '../../pipeline/ocr/seeded-random.ts';
+import { rotateContent } from '../../test/pipeline/deskew-helpers/text-page.ts';
 
 export interface Degradation {
   /** Gaussian blur sigma in pixels; 0 = none (sharp needs at least 0.3). */

@@ -1,7 +1,8 @@
 import { deskew } from './deskew.suite.ts';
 import type { EvaluationSuite } from './evaluation-suite.ts';
 import { kieuHanVert } from './kieu-han-vert.suite.ts';
+import { kieuNomVert, kieuNomVertLearningLoop } from './kieu-nom-vert.ts';
 import { quocNgu } from './quoc-ngu.suite.ts';
 
 /** Every suite `npm run eval-ocr` knows, in the order they run and are reported. Add new ones here. */
-export const SUITES: readonly EvaluationSuite[] = [kieuHanVert, quocNgu, deskew];
+export const SUITES: readonly EvaluationSuite[] = [kieuHanVert, kieuNomVert, kieuNomVertLearningLoop, quocNgu, deskew];

@@ -66,7 +66,7 @@ test('an invalid profile is a StationError naming the file and the field', async
     ['bmp.json', { ...custom, formats: ['tiff', 'bmp'] }, /formats\.1/],
     ['no-formats.json', { ...custom, formats: [] }, /formats/],
     ['twelve-bits.json', { ...custom, bitDepths: [12] }, /bitDepths\.0/],
-    ['ocr.json', { ...custom, ocrProfile: 'nom-vert' }, /ocrProfile/],
+    ['ocr.json', { ...custom, ocrProfile: 'nom' }, /ocrProfile/],
     ['colour.json', { ...custom, colourMode: 'color' }, /colourMode/],
     ['typo.json', { ...custom, minDPI: 400 }, /minDPI/],
     ['no-name.json', { ...custom, name: undefined }, /name/],

@@ -421,6 +421,8 @@ export const en: Messages = {
   'records.ocr.han-vert': 'Hán, vertical',
   'records.ocr.han': 'Hán, horizontal',
   'records.ocr.vie+han': 'Quốc ngữ mixed with Hán',
+  'records.ocr.nom-vert': 'Nôm, vertical',
+  'records.ocr.han-nom-vert': 'Hán and Nôm, vertical (chosen column by column)',
   'records.error.general': 'Invalid data: {message}',
   'records.error.slug': 'Use only lower-case letters without diacritics (a–z), digits and single hyphens, at most 100 characters, e.g. dia-chi-dak-nong.',
   'records.error.librarySlugTaken': 'Another library already uses this identifier. Choose another one.',

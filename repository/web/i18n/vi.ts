@@ -419,6 +419,8 @@ export const vi = {
   'records.ocr.han-vert': 'Chữ Hán viết dọc',
   'records.ocr.han': 'Chữ Hán viết ngang',
   'records.ocr.vie+han': 'Quốc ngữ lẫn chữ Hán',
+  'records.ocr.nom-vert': 'Chữ Nôm viết dọc',
+  'records.ocr.han-nom-vert': 'Hán lẫn Nôm viết dọc (chọn theo từng cột)',
   'records.error.general': 'Dữ liệu không hợp lệ: {message}',
   'records.error.slug': 'Chỉ dùng chữ thường không dấu (a–z), chữ số và dấu gạch nối đơn, tối đa 100 ký tự, ví dụ dia-chi-dak-nong.',
   'records.error.librarySlugTaken': 'Mã định danh này đã có thư viện khác dùng. Hãy chọn mã khác.',

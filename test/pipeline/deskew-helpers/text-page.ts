@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { seededRandom } from '../../../pipeline/ocr/seeded-random.ts';
 
 /** Vietnamese words (Quốc ngữ, NFC) the generated pages are made of. */
 const WORDS = (
@@ -21,18 +22,6 @@ export interface TextPageOptions {
   seed?: number;
   /** Leave the page blank (paper only). */
   blank?: boolean;
-}
-
-/** A small deterministic PRNG (mulberry32): numbers in [0, 1), the same for the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function escapeXml(text: string): string {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 
 import type { VerticalColumnKind } from '../../../../pipeline/ocr/layout/index.ts';
+import { seededRandom } from '../../../../pipeline/ocr/seeded-random.ts';
 import type { Box } from '../../../../pipeline/ocr/ocr-result.ts';
 import type { GreyRaster } from '../../../../pipeline/stages/skew-raster.ts';
 import { FIXTURES, kieuColumns } from '../test-pages.ts';
@@ -27,18 +28,6 @@ export interface LayoutTestPage {
   characterSize: number;
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so noise is the same every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Placed {
   box: Box;
   kind: VerticalColumnKind;
@@ -52,7 +41,7 @@ function paperAndSpecks(width: number, height: number, seed: number, specks: num
   for (let y = 0; y < height; y += 1) {
     for (let x = 0; x < width; x += 1) paper[y * width + x] = Math.round(250 - (40 * x) / width - (10 * y) / height);
   }
-  const next = random(seed);
+  const next = seededRandom(seed);
   let dots = '';
   for (let i = 0; i < specks; i += 1) {
     const size = 1 + Math.floor(next() * 3);

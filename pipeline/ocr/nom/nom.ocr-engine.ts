@@ -1,0 +1,163 @@
+import type { OcrProfile } from '../../../repository/index.ts';
+import { InvalidInputError, UpstreamError } from '../../../storage/index.ts';
+import { cropRaster, type GreyRaster, type PixelBox } from '../../stages/skew-raster.ts';
+import { buildHocr } from '../build-hocr.ts';
+import type { ColumnFinder } from '../layout/index.ts';
+import type { OcrEngine, OcrImage, OcrRecognizeOptions } from '../ocr-engine.port.ts';
+import type { OcrLine, OcrResult, OcrWord } from '../ocr-result.ts';
+import type { ReadColumnsOptions, VerticalColumnReader } from '../vertical-column-reader.port.ts';
+import type { CorrectedCropSource } from './corrected-crop-source.ts';
+import { correctedTemplates, withCorrectedTemplates } from './corrected-templates.ts';
+import { loadNomModels, type NomModels } from './load-nom-models.ts';
+import { readGreyImage } from './read-grey-image.ts';
+import { recognizeNomColumn, type NomCharacter, type NomRecognizeOptions } from './recognize-nom-column.ts';
+
+export const NOM_PROFILE = 'nom-vert' satisfies OcrProfile;
+
+/** A single column crop is at least this many times taller than wide (as for Tesseract's han-vert). */
+const COLUMN_ASPECT = 3;
+
+export interface NomOcrEngineOptions {
+  models: NomModels;
+  /**
+   * Finds the columns of a whole page, right to left (pipeline/ocr/layout). Without one the
+   * engine reads single column crops only and refuses page-shaped images.
+   */
+  columnFinder?: ColumnFinder;
+  recognize?: NomRecognizeOptions;
+  /** The library's corrected crops, added as templates and refreshed when they change. */
+  corrections?: CorrectedCropSource;
+}
+
+/**
+ * The `OcrEngine` for profile `nom-vert`: the template + language-model recogniser of
+ * `recognizeNomColumn`, in TypeScript on sharp, no worker process. Each column is one line
+ * (direction `vertical-rl`), each character one word carrying its ranked alternatives.
+ * Recognition is synchronous CPU work of about a second per column on the calling thread; the
+ * engine yields to the event loop between columns, so a server reading pages in-process keeps
+ * answering between them (not during one).
+ */
+export class NomOcrEngine implements OcrEngine, VerticalColumnReader {
+  readonly #options: NomOcrEngineOptions;
+  /** The models with the corrected crops of `#correctionsVersion` added. */
+  #models: NomModels;
+  #correctionsVersion: string | undefined;
+  #closed = false;
+
+  constructor(options: NomOcrEngineOptions) {
+    this.#options = options;
+    this.#models = options.models;
+  }
+
+  /** An engine on the data files of `dir` (default pipeline/ocr/nom/data). */
+  static async create(options: Omit<NomOcrEngineOptions, 'models'> & { dataDir?: string } = {}): Promise<NomOcrEngine> {
+    const { dataDir, ...rest } = options;
+    return new NomOcrEngine({ ...rest, models: await loadNomModels(dataDir) });
+  }
+
+  async recognize(image: OcrImage, profile: OcrProfile, options: OcrRecognizeOptions = {}): Promise<OcrResult> {
+    if (this.#closed) throw new UpstreamError('The Nôm OCR engine was closed (the worker is shutting down); the job will be retried.');
+    if (profile !== NOM_PROFILE) {
+      throw new InvalidInputError(`The Nôm engine reads profile ${NOM_PROFILE} only, not ${profile}; route other profiles to the Tesseract engine.`);
+    }
+    options.signal?.throwIfAborted();
+    const page = await readGreyImage(image);
+    const boxes = this.#columns(page);
+    const read = await this.readColumns(
+      boxes.map((box) => cropRaster(page, box)),
+      { dpi: 300, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+    );
+    const lines: OcrLine[] = [];
+    read.forEach((line, index) => {
+      const { x, y } = boxes[index]!;
+      const moved = (box: PixelBox): PixelBox => ({ ...box, x: box.x + x, y: box.y + y });
+      if (line !== undefined) lines.push({ ...line, box: moved(line.box), words: line.words.map((word) => ({ ...word, box: moved(word.box) })) });
+    });
+    const words = lines.flatMap((line) => line.words);
+    const meanConfidence = words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
+    const languages = 'nom';
+    return {
+      text: lines.map((line) => line.text).join('\n').normalize('NFC'),
+      lines,
+      meanConfidence,
+      hocr: buildHocr({
+        blocks: lines.map((line) => ({ box: line.box, paragraphs: [{ box: line.box, lines: [line] }] })),
+        width: page.width,
+        height: page.height,
+        dpi: 300,
+        languages,
+        direction: 'vertical-rl',
+        ocrSystem: 'thu-vien-so nom-vert (glyph templates + character bigram model)',
+      }),
+      languages,
+      direction: 'vertical-rl',
+      imageWidth: page.width,
+      imageHeight: page.height,
+    };
+  }
+
+  /** `VerticalColumnReader`: each crop read as one column, top to bottom. */
+  async readColumns(crops: readonly GreyRaster[], options: ReadColumnsOptions): Promise<(OcrLine | undefined)[]> {
+    if (this.#closed) throw new UpstreamError('The Nôm OCR engine was closed (the worker is shutting down); the job will be retried.');
+    const models = await this.#currentModels();
+    const lines: (OcrLine | undefined)[] = [];
+    for (const crop of crops) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      lines.push(columnLine(recognizeNomColumn(crop, models, this.#options.recognize)));
+    }
+    return lines;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  /** The models with the current corrected crops; rebuilt only when the crops changed. */
+  async #currentModels(): Promise<NomModels> {
+    const source = this.#options.corrections;
+    if (source === undefined) return this.#models;
+    const version = await source.version();
+    if (version !== this.#correctionsVersion) {
+      const crops = await source.crops();
+      const base = this.#options.models;
+      this.#models = crops.length === 0 ? base : withCorrectedTemplates(base, correctedTemplates(crops, base.templates.params));
+      this.#correctionsVersion = version;
+    }
+    return this.#models;
+  }
+
+  #columns(page: GreyRaster): PixelBox[] {
+    const whole = { x: 0, y: 0, width: page.width, height: page.height };
+    if (page.height >= COLUMN_ASPECT * page.width) return [whole];
+    if (!this.#options.columnFinder) {
+      throw new InvalidInputError(
+        `The image is ${page.width} × ${page.height} px: profile ${NOM_PROFILE} reads one column crop (at least ${COLUMN_ASPECT}× taller than wide) unless the engine is given a column finder for whole pages.`,
+      );
+    }
+    return this.#options.columnFinder(page).map((column) => column.box);
+  }
+}
+
+/** A column's characters as a line: one word per character, with the recogniser's other readings. */
+function columnLine(characters: readonly NomCharacter[]): OcrLine | undefined {
+  if (characters.length === 0) return undefined;
+  const words: OcrWord[] = characters.map((character) => ({
+    text: character.text,
+    box: character.box,
+    confidence: character.confidence,
+    alternatives: character.alternatives.slice(1).map((alternative) => ({
+      text: alternative.text,
+      confidence: Math.round(100 * alternative.score),
+    })),
+  }));
+  return { text: words.map((word) => word.text).join(''), box: enclose(words.map((word) => word.box)), words };
+}
+
+function enclose(boxes: readonly PixelBox[]): PixelBox {
+  const x0 = Math.min(...boxes.map((b) => b.x));
+  const y0 = Math.min(...boxes.map((b) => b.y));
+  const x1 = Math.max(...boxes.map((b) => b.x + b.width));
+  const y1 = Math.max(...boxes.map((b) => b.y + b.height));
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
