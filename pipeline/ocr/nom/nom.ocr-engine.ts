@@ -7,10 +7,10 @@ import type { OcrEngine, OcrImage, OcrRecognizeOptions } from '../ocr-engine.por
 import type { OcrLine, OcrResult, OcrWord } from '../ocr-result.ts';
 import type { ReadColumnsOptions, VerticalColumnReader } from '../vertical-column-reader.port.ts';
 import type { CorrectedCropSource } from './corrected-crop-source.ts';
-import { correctedTemplates, withCorrectedTemplates } from './corrected-templates.ts';
-import { loadNomModels, type NomModels } from './load-nom-models.ts';
+import type { NomColumnRecognizer } from './nom-column-recognizer.ts';
+import { NomRecognizerThread } from './nom-recognizer-thread.ts';
 import { readGreyImage } from './read-grey-image.ts';
-import { recognizeNomColumn, type NomCharacter, type NomRecognizeOptions } from './recognize-nom-column.ts';
+import type { NomCharacter, NomRecognizeOptions } from './recognize-nom-column.ts';
 
 export const NOM_PROFILE = 'nom-vert' satisfies OcrProfile;
 
@@ -18,13 +18,13 @@ export const NOM_PROFILE = 'nom-vert' satisfies OcrProfile;
 const COLUMN_ASPECT = 3;
 
 export interface NomOcrEngineOptions {
-  models: NomModels;
+  /** Where columns are recognised: `NomRecognizerThread` (what `create` uses) or `InThreadNomRecognizer`. */
+  recognizer: NomColumnRecognizer;
   /**
    * Finds the columns of a whole page, right to left (pipeline/ocr/layout). Without one the
    * engine reads single column crops only and refuses page-shaped images.
    */
   columnFinder?: ColumnFinder;
-  recognize?: NomRecognizeOptions;
   /** The library's corrected crops, added as templates and refreshed when they change. */
   corrections?: CorrectedCropSource;
 }
@@ -33,26 +33,32 @@ export interface NomOcrEngineOptions {
  * The `OcrEngine` for profile `nom-vert`: the template + language-model recogniser of
  * `recognizeNomColumn`, in TypeScript on sharp, no worker process. Each column is one line
  * (direction `vertical-rl`), each character one word carrying its ranked alternatives.
- * Recognition is synchronous CPU work of about a second per column on the calling thread; the
- * engine yields to the event loop between columns, so a server reading pages in-process keeps
- * answering between them (not during one).
+ * Recognition is CPU work of about a second per column, done by the given recognizer: on a
+ * worker thread of its own when made by `create`, so a server reading pages in-process keeps
+ * answering meanwhile.
  */
 export class NomOcrEngine implements OcrEngine, VerticalColumnReader {
   readonly #options: NomOcrEngineOptions;
-  /** The models with the corrected crops of `#correctionsVersion` added. */
-  #models: NomModels;
+  /** The version of the corrected crops the recognizer was last given. */
   #correctionsVersion: string | undefined;
   #closed = false;
 
   constructor(options: NomOcrEngineOptions) {
     this.#options = options;
-    this.#models = options.models;
   }
 
-  /** An engine on the data files of `dir` (default pipeline/ocr/nom/data). */
-  static async create(options: Omit<NomOcrEngineOptions, 'models'> & { dataDir?: string } = {}): Promise<NomOcrEngine> {
-    const { dataDir, ...rest } = options;
-    return new NomOcrEngine({ ...rest, models: await loadNomModels(dataDir) });
+  /**
+   * An engine recognising on a worker thread that loads the data files of `dataDir` (default
+   * pipeline/ocr/nom/data) when the first page comes.
+   */
+  static async create(
+    options: Omit<NomOcrEngineOptions, 'recognizer'> & { dataDir?: string; recognize?: NomRecognizeOptions } = {},
+  ): Promise<NomOcrEngine> {
+    const { dataDir, recognize, ...rest } = options;
+    return new NomOcrEngine({
+      ...rest,
+      recognizer: new NomRecognizerThread({ ...(dataDir === undefined ? {} : { dataDir }), ...(recognize === undefined ? {} : { recognize }) }),
+    });
   }
 
   async recognize(image: OcrImage, profile: OcrProfile, options: OcrRecognizeOptions = {}): Promise<OcrResult> {
@@ -99,32 +105,24 @@ export class NomOcrEngine implements OcrEngine, VerticalColumnReader {
   /** `VerticalColumnReader`: each crop read as one column, top to bottom. */
   async readColumns(crops: readonly GreyRaster[], options: ReadColumnsOptions): Promise<(OcrLine | undefined)[]> {
     if (this.#closed) throw new UpstreamError('The Nôm OCR engine was closed (the worker is shutting down); the job will be retried.');
-    const models = await this.#currentModels();
-    const lines: (OcrLine | undefined)[] = [];
-    for (const crop of crops) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      options.signal?.throwIfAborted();
-      lines.push(columnLine(recognizeNomColumn(crop, models, this.#options.recognize)));
-    }
-    return lines;
+    await this.#refreshCorrections();
+    const columns = await this.#options.recognizer.recognizeColumns(crops, options.signal);
+    return columns.map(columnLine);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#options.recognizer.close();
   }
 
-  /** The models with the current corrected crops; rebuilt only when the crops changed. */
-  async #currentModels(): Promise<NomModels> {
+  /** Gives the recognizer the current corrected crops when they changed since it was last given them. */
+  async #refreshCorrections(): Promise<void> {
     const source = this.#options.corrections;
-    if (source === undefined) return this.#models;
+    if (source === undefined) return;
     const version = await source.version();
-    if (version !== this.#correctionsVersion) {
-      const crops = await source.crops();
-      const base = this.#options.models;
-      this.#models = crops.length === 0 ? base : withCorrectedTemplates(base, correctedTemplates(crops, base.templates.params));
-      this.#correctionsVersion = version;
-    }
-    return this.#models;
+    if (version === this.#correctionsVersion) return;
+    await this.#options.recognizer.useCorrections(await source.crops());
+    this.#correctionsVersion = version;
   }
 
   #columns(page: GreyRaster): PixelBox[] {

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { findVerticalColumns } from '../../../../pipeline/ocr/layout/index.ts';
 import type { CorrectedCropSource } from '../../../../pipeline/ocr/nom/corrected-crop-source.ts';
 import type { CorrectedCrop } from '../../../../pipeline/ocr/nom/corrected-templates.ts';
-import { NomOcrEngine } from '../../../../pipeline/ocr/nom/index.ts';
+import { InThreadNomRecognizer, NomOcrEngine, NomRecognizerThread } from '../../../../pipeline/ocr/nom/index.ts';
 import { renderSyntheticColumn } from '../../../../pipeline/ocr/nom/render-synthetic-column.ts';
 import type { Box } from '../../../../pipeline/ocr/ocr-result.ts';
 import { cropRaster, type GreyRaster } from '../../../../pipeline/stages/skew-raster.ts';
@@ -38,7 +38,7 @@ test('corrections learned while the engine runs are used from the next page on, 
   const hanazono = renderer('Hanazono Mincho');
   const column = async (text: string) => (await renderSyntheticColumn(text, hanazono, { emPixels: 36, gap: 3 })).column;
   const source = new ChangingCrops();
-  const engine = new NomOcrEngine({ models: await nomModels(), corrections: source });
+  const engine = new NomOcrEngine({ recognizer: new InThreadNomRecognizer(await nomModels()), corrections: source });
   const page = await png(await column('天𠊛龘𡦂人'));
 
   const before = await engine.recognize(page, 'nom-vert');
@@ -64,7 +64,7 @@ function overlap(a: Box, b: Box): number {
 test('a whole page of real woodblock columns: each main column is read where it stands, about as well as its crop alone', async (t) => {
   const page = await composeKieuPage();
   const truths = await kieuColumns();
-  const engine = new NomOcrEngine({ models: await nomModels(), columnFinder: (raster) => findVerticalColumns(raster) });
+  const engine = new NomOcrEngine({ recognizer: new InThreadNomRecognizer(await nomModels()), columnFinder: (raster) => findVerticalColumns(raster) });
   const result = await engine.recognize(page.png, 'nom-vert');
   const mains = page.columns.filter((column) => column.kind === 'main');
   t.is(mains.length, truths.length);
@@ -89,4 +89,24 @@ test('a whole page of real woodblock columns: each main column is read where it 
   // 0.5° turn, and reads at 0.65 (Tesseract's best on the clean crops: 0.78).
   t.true(pageCer < 0.72, `CER ${pageCer.toFixed(3)}`);
   await engine.close();
+});
+
+test('the worker thread reads what the calling thread reads and takes corrections; closed, it refuses', async (t) => {
+  const pua = '\u{F047C}';
+  const hanazono = renderer('Hanazono Mincho');
+  const column = async (text: string) => (await renderSyntheticColumn(text, hanazono, { emPixels: 36, gap: 3 })).column;
+  const crops = [await column('天𠊛龘𡦂人'), await column('人情喓𠻗')];
+  const inThread = new InThreadNomRecognizer(await nomModels());
+  const thread = new NomRecognizerThread();
+  try {
+    const [onThread, here] = [await thread.recognizeColumns(crops), await inThread.recognizeColumns(crops)];
+    t.deepEqual(onThread, here, 'same characters, boxes, confidences and alternatives');
+
+    const teach = [{ image: await column('龘'), label: pua }];
+    await thread.useCorrections(teach);
+    t.is(Array.from((await thread.recognizeColumns([crops[0]!]))[0]!.map((c) => c.text).join(''))[2], pua);
+  } finally {
+    await thread.close();
+  }
+  await t.throwsAsync(thread.recognizeColumns(crops), { message: /closed/ });
 });

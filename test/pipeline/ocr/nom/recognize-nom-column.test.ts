@@ -7,6 +7,7 @@ import {
   correctedTemplates,
   decodeCorrectedTemplates,
   encodeCorrectedTemplates,
+  InThreadNomRecognizer,
   NomOcrEngine,
   recognizeNomColumn,
   splitColumn,
@@ -88,7 +89,7 @@ test('a label of more than one character is refused', async (t) => {
 });
 
 test('the engine reads a column crop into an OcrResult with character words and alternatives', async (t) => {
-  const engine = new NomOcrEngine({ models: await nomModels() });
+  const engine = new NomOcrEngine({ recognizer: new InThreadNomRecognizer(await nomModels()) });
   const text = (await lucVanTienLines())[2] as string;
   const result = await engine.recognize(await png(await column(text, 'Hanazono Mincho')), 'nom-vert');
   t.is(result.direction, 'vertical-rl');

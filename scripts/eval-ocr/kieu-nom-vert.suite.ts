@@ -2,6 +2,7 @@ import sharp from 'sharp';
 
 import {
   correctedTemplates,
+  InThreadNomRecognizer,
   loadNomModels,
   NomOcrEngine,
   splitColumn,
@@ -73,8 +74,8 @@ export const kieuNomVertLearningLoop: EvaluationSuite = {
     const compare = { whitespace: 'ignore', sequences: 'text' } as const;
     const dataset = { suite: 'kieu-nom-vert-learning-loop', profile: 'nom-vert', samples, compare } as const;
     return [
-      await evaluateOcrDataset(new NomOcrEngine({ models: base }), { ...dataset, dataset: 'kieu1866 variations, font templates' }),
-      await evaluateOcrDataset(new NomOcrEngine({ models: corrected }), { ...dataset, dataset: 'kieu1866 variations, + corrected crops' }),
+      await evaluateOcrDataset(new NomOcrEngine({ recognizer: new InThreadNomRecognizer(base) }), { ...dataset, dataset: 'kieu1866 variations, font templates' }),
+      await evaluateOcrDataset(new NomOcrEngine({ recognizer: new InThreadNomRecognizer(corrected) }), { ...dataset, dataset: 'kieu1866 variations, + corrected crops' }),
     ];
   },
 };
