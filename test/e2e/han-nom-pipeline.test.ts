@@ -1,17 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
-
 import test from 'ava';
 import sharp from 'sharp';
 
+import { pdfText } from '../helpers/pdf-text.ts';
 import { postJson } from '../helpers/post-json.ts';
 import { ADMIN_HEADERS, startAppOnFreePort, type RunningApp } from '../helpers/running-app.ts';
 import { composeKieuPage } from '../pipeline/ocr/layout/layout-test-pages.ts';
-
-const execFileAsync = promisify(execFile);
 
 let app: RunningApp;
 
@@ -22,18 +15,6 @@ test.before(async () => {
 test.after.always(async () => {
   await app?.close();
 });
-
-async function pdfText(pdf: Buffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pdf-'));
-  try {
-    const file = path.join(dir, 'document.pdf');
-    await writeFile(file, pdf);
-    const { stdout } = await execFileAsync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-    return stdout.normalize('NFC');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 test('a woodblock page in a nom-vert collection: read by the Nôm recogniser column by column, searchable by character in IIIF and in the PDF, right to left', async (t) => {
   const api = `${app.baseUrl}/api`;

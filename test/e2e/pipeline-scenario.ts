@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ExecutionContext } from 'ava';
@@ -12,9 +9,9 @@ import { characterErrorRate } from '../../pipeline/text/index.ts';
 import type { ObjectStore } from '../../storage/index.ts';
 import { rotateContent } from '../pipeline/deskew-helpers/text-page.ts';
 import { FIXTURES, generateVietnamesePage } from '../pipeline/ocr/test-pages.ts';
+import { pdfText } from '../helpers/pdf-text.ts';
 import { ADMIN_HEADERS } from '../helpers/running-app.ts';
 
-const execFileAsync = promisify(execFile);
 
 /** A running product (server + jobs) and a direct view of its object store. */
 export interface RunningStack {
@@ -220,14 +217,3 @@ export async function runPipelineScenario(t: ExecutionContext, stack: RunningSta
   t.false(JSON.stringify(reorderedManifest.items[0]).includes(generatedPage.id));
 }
 
-async function pdfText(pdf: Buffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pdf-'));
-  try {
-    const file = path.join(dir, 'document.pdf');
-    await writeFile(file, pdf);
-    const { stdout } = await execFileAsync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
-    return stdout.normalize('NFC');
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
