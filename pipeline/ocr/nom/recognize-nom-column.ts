@@ -55,7 +55,11 @@ export interface NomCharacter {
 
 /**
  * Segment heights tried, as fractions of the pitch. Taller segments (two characters) look, once
- * normalised with their aspect kept, like narrow radicals (飠, 钅) and were read as such.
+ * normalised with their aspect kept, like narrow radicals (飠, 钅) and were read as such. The
+ * cap of 1.25 was first tried after reading Kiều errors; on 60 held-out Lục Vân Tiên columns
+ * rendered at 24 px/em in BabelStone Han and TW-Sung, blurred, noisy and thickened, with a
+ * language model without them, it is also the best: CER 0.224 at 1.15, 0.217 at 1.25, 0.245 at
+ * 1.35, 0.357 at 1.5.
  */
 const MIN_SEGMENT = 0.55;
 const MAX_SEGMENT = 1.25;

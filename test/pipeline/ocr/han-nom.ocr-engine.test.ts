@@ -18,10 +18,11 @@ function line(text: string, confidences: number[]): OcrLine {
   return { text, box: { x: 0, y: 0, width: 10, height: 10 * words.length + 2 }, words };
 }
 
-test('the more confident reading of a column wins; a tie goes to Tesseract; an empty side loses', (t) => {
+test("Tesseract's reading is kept only when it is more confident by more than the margin; an empty side loses", (t) => {
   t.is(chooseColumnReading(line('才命', [90, 80]), line('𡦂命', [40, 60]))?.source, 'han');
   t.is(chooseColumnReading(line('才命', [30, 20]), line('𡦂命', [40, 60]))?.source, 'nom');
-  t.is(chooseColumnReading(line('才', [50]), line('𡦂', [50]))?.source, 'han');
+  t.is(chooseColumnReading(line('才', [59]), line('𡦂', [50]))?.source, 'nom', 'within the margin');
+  t.is(chooseColumnReading(line('才', [59]), line('𡦂', [50]), 5)?.source, 'han');
   t.is(chooseColumnReading(undefined, line('󰑼', [5]))?.line.text, '󰑼');
   t.is(chooseColumnReading(line('', []), undefined), undefined);
 });
@@ -93,7 +94,7 @@ test('a Nôm recogniser that fails to start is started again on the next page', 
 
 test('han-nom-vert reads every column with both engines and keeps the more confident, boxes on the page', async (t) => {
   const page = await composeCorpusPage();
-  // Tesseract is sure of the even columns, the Nôm recogniser of the odd ones.
+  // Tesseract is far surer of the even columns, the Nôm recogniser of the odd ones.
   const tesseract = new ScriptedEngine('tesseract', (index) => line(`漢${index}`, [index % 2 === 0 ? 90 : 10, 50]));
   const nom = new ScriptedEngine('nom', (index) => line(`𡨸${index}`, [index % 2 === 0 ? 20 : 95, 50]));
   const engine = new HanNomOcrEngine({ tesseract, startNom: async () => nom });
