@@ -1,4 +1,5 @@
 import type { OcrLine } from './ocr-result.ts';
+import { meanWordConfidence } from './vertical-page-result.ts';
 
 /** Which engine's reading of a column the combined profile keeps. */
 export type ColumnReadingSource = 'han' | 'nom';
@@ -6,10 +7,6 @@ export type ColumnReadingSource = 'han' | 'nom';
 export interface ChosenReading {
   source: ColumnReadingSource;
   line: OcrLine;
-}
-
-function meanConfidence(line: OcrLine): number {
-  return line.words.reduce((sum, word) => sum + word.confidence, 0) / line.words.length;
 }
 
 /**
@@ -38,5 +35,5 @@ export function chooseColumnReading(
   const nomRead = nom !== undefined && nom.words.length > 0;
   if (!hanRead) return nomRead ? { source: 'nom', line: nom } : undefined;
   if (!nomRead) return { source: 'han', line: han };
-  return meanConfidence(han) > meanConfidence(nom) + margin ? { source: 'han', line: han } : { source: 'nom', line: nom };
+  return meanWordConfidence(han.words) > meanWordConfidence(nom.words) + margin ? { source: 'han', line: han } : { source: 'nom', line: nom };
 }

@@ -1,13 +1,13 @@
 import type { OcrProfile } from '../../repository/index.ts';
 import { UpstreamError } from '../../storage/index.ts';
-import type { PixelBox } from '../stages/skew-raster.ts';
-import { buildHocr } from './build-hocr.ts';
 import { chooseColumnReading, type ColumnReadingSource } from './choose-column-reading.ts';
 import { cropColumns, findVerticalColumns, type ColumnCrop, type ColumnFinder } from './layout/index.ts';
 import type { OcrEngine, OcrImage, OcrRecognizeOptions } from './ocr-engine.port.ts';
 import type { OcrLogger } from './ocr-logger.ts';
 import type { OcrLine, OcrResult } from './ocr-result.ts';
-import { chooseLayout, decodeGreyPage, readImageInfo } from './prepare-tesseract-image.ts';
+import { chooseLayout } from './prepare-tesseract-image.ts';
+import { decodeGreyPage, readImageInfo } from './read-page-image.ts';
+import { moveLine, verticalPageResult } from './vertical-page-result.ts';
 import type { VerticalColumnReader } from './vertical-column-reader.port.ts';
 
 type ColumnEngine = OcrEngine & VerticalColumnReader;
@@ -78,40 +78,19 @@ export class HanNomOcrEngine implements OcrEngine {
       const chosen = chooseColumnReading(hanLines[index], nomLines[index]);
       if (chosen === undefined) return;
       sources.push(chosen.source);
-      lines.push(onPage(chosen.line, crop.box));
+      lines.push({ ...moveLine(chosen.line, crop.box), box: crop.box });
     });
     this.#options.logger?.debug?.(
       { columns: crops.length, han: sources.filter((s) => s === 'han').length, nom: sources.filter((s) => s === 'nom').length },
       'Mixed Hán-Nôm page recognised',
     );
-    const words = lines.flatMap((line) => line.words);
-    const languages = 'chi_tra_vert+nom';
-    return {
-      text: lines.map((line) => line.text).join('\n'),
+    return verticalPageResult({
       lines,
-      meanConfidence: words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length,
-      hocr: buildHocr({
-        blocks: lines.map((line) => ({ box: line.box, paragraphs: [{ box: line.box, lines: [line] }] })),
-        width: info.width,
-        height: info.height,
-        dpi: info.dpi,
-        languages,
-        direction: 'vertical-rl',
-        ocrSystem: 'thu-vien-so han-nom-vert (Tesseract chi_tra_vert or the Nôm recogniser, per column)',
-      }),
-      languages,
-      direction: 'vertical-rl',
-      imageWidth: info.width,
-      imageHeight: info.height,
-    };
+      width: info.width,
+      height: info.height,
+      dpi: info.dpi,
+      languages: 'chi_tra_vert+nom',
+      ocrSystem: 'thu-vien-so han-nom-vert (Tesseract chi_tra_vert or the Nôm recogniser, per column)',
+    });
   }
-}
-
-/** A column's line with its boxes moved from the crop onto the page; the line's box is the crop. */
-function onPage(line: OcrLine, crop: PixelBox): OcrLine {
-  return {
-    text: line.text,
-    box: crop,
-    words: line.words.map((word) => ({ ...word, box: { ...word.box, x: word.box.x + crop.x, y: word.box.y + crop.y } })),
-  };
 }

@@ -12,21 +12,15 @@ import { cropColumns, findVerticalColumns } from './layout/index.ts';
 import type { OcrEngine, OcrImage, OcrRecognizeOptions } from './ocr-engine.port.ts';
 import type { OcrBlock } from './ocr-layout.ts';
 import type { OcrLogger } from './ocr-logger.ts';
-import type { Box, OcrLine, OcrResult } from './ocr-result.ts';
+import type { OcrLine, OcrResult } from './ocr-result.ts';
 import { parseTesseractBlocks, plainText } from './parse-tesseract-blocks.ts';
-import {
-  chooseLayout,
-  decodeGreyPage,
-  PAGE_SEGMENTATION_MODE,
-  prepareTesseractImage,
-  readImageInfo,
-  type ImageInfo,
-  type PreparedImage,
-} from './prepare-tesseract-image.ts';
+import { chooseLayout, PAGE_SEGMENTATION_MODE, prepareTesseractImage, type PreparedImage } from './prepare-tesseract-image.ts';
+import { decodeGreyPage, readImageInfo, type ImageInfo } from './read-page-image.ts';
 import { parseTesseractColumn, unionBox } from './tesseract-column-line.ts';
 import { assembleLanguageData, TESSERACT_DATA_VARIANTS, type TesseractDataVariant } from './tesseract-language-data.ts';
 import { tesseractProfile, type TesseractProfile } from './tesseract-profile.ts';
 import type { ReadColumnsOptions, VerticalColumnReader } from './vertical-column-reader.port.ts';
+import { meanWordConfidence, moveLine } from './vertical-page-result.ts';
 import { TesseractWorkerPool, type TesseractWorkerOptions } from './tesseract-worker-pool.ts';
 
 export interface TesseractOcrEngineOptions {
@@ -139,8 +133,7 @@ export class TesseractOcrEngine implements OcrEngine, VerticalColumnReader {
     });
 
     const words = blocks.flatMap((block) => block.paragraphs.flatMap((p) => p.lines.flatMap((line) => line.words)));
-    const meanConfidence =
-      words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
+    const meanConfidence = meanWordConfidence(words);
     const result: OcrResult = {
       text: plainText(blocks),
       lines: blocks.flatMap((block) => block.paragraphs.flatMap((paragraph) => paragraph.lines)),
@@ -224,8 +217,7 @@ async function readVerticalPage(
     version = page.version;
     const line = parseTesseractColumn(page.blocks, prepared.transform, plan);
     if (line === undefined) continue;
-    const onPage = (box: Box): Box => ({ ...box, x: box.x + crop.box.x, y: box.y + crop.box.y });
-    lines.push({ text: line.text, box: crop.box, words: line.words.map((word) => ({ ...word, box: onPage(word.box) })) });
+    lines.push({ ...moveLine(line, crop.box), box: crop.box });
   }
   return { blocks: lines.length === 0 ? [] : [singleBlock(lines)], version };
 }

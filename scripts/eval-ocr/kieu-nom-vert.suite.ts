@@ -11,7 +11,7 @@ import {
 } from '../../pipeline/ocr/nom/index.ts';
 import { addNoise, gaussianBlur, morph } from '../../pipeline/ocr/nom/degrade-glyph.ts';
 import { toInkImage, type InkImage } from '../../pipeline/ocr/nom/ink-image.ts';
-import { readGreyImage } from '../../pipeline/ocr/nom/read-grey-image.ts';
+import { readGreyImage } from '../../pipeline/ocr/read-page-image.ts';
 import { cropRaster, type GreyRaster } from '../../pipeline/stages/skew-raster.ts';
 import { kieuColumns } from '../../test/pipeline/ocr/test-pages.ts';
 import type { EvaluationSuite } from './evaluation-suite.ts';

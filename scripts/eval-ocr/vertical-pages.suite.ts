@@ -1,18 +1,12 @@
 import { compareText, summariseComparisons } from '../../pipeline/ocr/evaluation/index.ts';
 import { findVerticalColumns, HanNomOcrEngine, NomOcrEngine, TesseractOcrEngine, type Box } from '../../pipeline/ocr/index.ts';
 import type { OcrProfile } from '../../repository/index.ts';
-import { composeCorpusPage, composeKieuPage, type LayoutTestPage } from '../../test/pipeline/ocr/layout/layout-test-pages.ts';
+import { composeCorpusPage, composeKieuPage, lineOverColumn, type LayoutTestPage } from '../../test/pipeline/ocr/layout/layout-test-pages.ts';
 import { kieuColumns } from '../../test/pipeline/ocr/test-pages.ts';
 import type { EvaluationRow, EvaluationSuite, OcrSampleResult } from './evaluation-suite.ts';
 import { timed } from './suite-helpers.ts';
 
 const PROFILES: readonly OcrProfile[] = ['han-vert', 'nom-vert', 'han-nom-vert'];
-
-function overlap(a: Box, b: Box): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return Math.max(0, width) * Math.max(0, height);
-}
 
 interface TranscribedPage {
   dataset: string;
@@ -66,11 +60,8 @@ export const verticalPages: EvaluationSuite = {
         const { value: samples, seconds } = await timed(async () => {
           const result = await engine.recognize(page.png, profile);
           return columns.map((column, index): OcrSampleResult => {
-            const best = result.lines.reduce<{ text: string; area: number }>(
-              (chosen, line) => (overlap(line.box, column.box) > chosen.area ? { text: line.text, area: overlap(line.box, column.box) } : chosen),
-              { text: '', area: 0 },
-            );
-            return { name: `column ${index + 1}`, text: best.text, ...compareText(column.text, best.text, { whitespace: 'ignore', sequences: 'text' }) };
+            const text = lineOverColumn(result.lines, column.box)?.text ?? '';
+            return { name: `column ${index + 1}`, text, ...compareText(column.text, text, { whitespace: 'ignore', sequences: 'text' }) };
           });
         });
         rows.push({ kind: 'ocr', suite: 'vertical-pages', profile, dataset, n: samples.length, seconds, summary: summariseComparisons(samples), samples });

@@ -1,15 +1,16 @@
 import type { OcrProfile } from '../../../repository/index.ts';
 import { InvalidInputError, UpstreamError } from '../../../storage/index.ts';
 import { cropRaster, type GreyRaster, type PixelBox } from '../../stages/skew-raster.ts';
-import { buildHocr } from '../build-hocr.ts';
 import type { ColumnFinder } from '../layout/index.ts';
 import type { OcrEngine, OcrImage, OcrRecognizeOptions } from '../ocr-engine.port.ts';
 import type { OcrLine, OcrResult, OcrWord } from '../ocr-result.ts';
+import { decodeGreyPage, readImageInfo } from '../read-page-image.ts';
+import { unionBox } from '../tesseract-column-line.ts';
+import { moveLine, verticalPageResult } from '../vertical-page-result.ts';
 import type { ReadColumnsOptions, VerticalColumnReader } from '../vertical-column-reader.port.ts';
 import type { CorrectedCropSource } from './corrected-crop-source.ts';
 import type { NomColumnRecognizer } from './nom-column-recognizer.ts';
 import { NomRecognizerThread } from './nom-recognizer-thread.ts';
-import { readGreyImage } from './read-grey-image.ts';
 import type { NomCharacter, NomRecognizeOptions } from './recognize-nom-column.ts';
 
 export const NOM_PROFILE = 'nom-vert' satisfies OcrProfile;
@@ -67,39 +68,22 @@ export class NomOcrEngine implements OcrEngine, VerticalColumnReader {
       throw new InvalidInputError(`The Nôm engine reads profile ${NOM_PROFILE} only, not ${profile}; route other profiles to the Tesseract engine.`);
     }
     options.signal?.throwIfAborted();
-    const page = await readGreyImage(image);
+    const info = await readImageInfo(image);
+    const page = await decodeGreyPage(image, info);
     const boxes = this.#columns(page);
     const read = await this.readColumns(
       boxes.map((box) => cropRaster(page, box)),
-      { dpi: 300, ...(options.signal === undefined ? {} : { signal: options.signal }) },
+      { dpi: info.dpi, ...(options.signal === undefined ? {} : { signal: options.signal }) },
     );
-    const lines: OcrLine[] = [];
-    read.forEach((line, index) => {
-      const { x, y } = boxes[index]!;
-      const moved = (box: PixelBox): PixelBox => ({ ...box, x: box.x + x, y: box.y + y });
-      if (line !== undefined) lines.push({ ...line, box: moved(line.box), words: line.words.map((word) => ({ ...word, box: moved(word.box) })) });
-    });
-    const words = lines.flatMap((line) => line.words);
-    const meanConfidence = words.length === 0 ? 0 : words.reduce((sum, word) => sum + word.confidence, 0) / words.length;
-    const languages = 'nom';
-    return {
-      text: lines.map((line) => line.text).join('\n').normalize('NFC'),
+    const lines = read.flatMap((line, index) => (line === undefined ? [] : [moveLine(line, boxes[index]!)]));
+    return verticalPageResult({
       lines,
-      meanConfidence,
-      hocr: buildHocr({
-        blocks: lines.map((line) => ({ box: line.box, paragraphs: [{ box: line.box, lines: [line] }] })),
-        width: page.width,
-        height: page.height,
-        dpi: 300,
-        languages,
-        direction: 'vertical-rl',
-        ocrSystem: 'thu-vien-so nom-vert (glyph templates + character bigram model)',
-      }),
-      languages,
-      direction: 'vertical-rl',
-      imageWidth: page.width,
-      imageHeight: page.height,
-    };
+      width: page.width,
+      height: page.height,
+      dpi: info.dpi,
+      languages: 'nom',
+      ocrSystem: 'thu-vien-so nom-vert (glyph templates + character bigram model)',
+    });
   }
 
   /** `VerticalColumnReader`: each crop read as one column, top to bottom. */
@@ -149,13 +133,5 @@ function columnLine(characters: readonly NomCharacter[]): OcrLine | undefined {
       confidence: Math.round(100 * alternative.score),
     })),
   }));
-  return { text: words.map((word) => word.text).join(''), box: enclose(words.map((word) => word.box)), words };
-}
-
-function enclose(boxes: readonly PixelBox[]): PixelBox {
-  const x0 = Math.min(...boxes.map((b) => b.x));
-  const y0 = Math.min(...boxes.map((b) => b.y));
-  const x1 = Math.max(...boxes.map((b) => b.x + b.width));
-  const y1 = Math.max(...boxes.map((b) => b.y + b.height));
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+  return { text: words.map((word) => word.text).join(''), box: unionBox(words.map((word) => word.box)), words };
 }

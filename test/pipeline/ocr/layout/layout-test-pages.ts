@@ -234,3 +234,20 @@ export async function composeCorpusPage(): Promise<LayoutTestPage> {
   const upright = await rotatePage(flat, width, height, 0, placed);
   return { ...upright, characterSize: size };
 }
+
+function overlapArea(a: Box, b: Box): number {
+  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return Math.max(0, width) * Math.max(0, height);
+}
+
+/** The line an engine read over a drawn column: the one whose box overlaps it most; none when no line touches it. */
+export function lineOverColumn<L extends { box: Box }>(lines: readonly L[], column: Box): L | undefined {
+  let best: L | undefined;
+  let bestArea = 0;
+  for (const line of lines) {
+    const area = overlapArea(line.box, column);
+    if (area > bestArea) [best, bestArea] = [line, area];
+  }
+  return best;
+}

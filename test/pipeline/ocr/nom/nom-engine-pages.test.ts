@@ -6,10 +6,9 @@ import type { CorrectedCropSource } from '../../../../pipeline/ocr/nom/corrected
 import type { CorrectedCrop } from '../../../../pipeline/ocr/nom/corrected-templates.ts';
 import { InThreadNomRecognizer, NomOcrEngine, NomRecognizerThread } from '../../../../pipeline/ocr/nom/index.ts';
 import { renderSyntheticColumn } from '../../../../pipeline/ocr/nom/render-synthetic-column.ts';
-import type { Box } from '../../../../pipeline/ocr/ocr-result.ts';
 import { cropRaster, type GreyRaster } from '../../../../pipeline/stages/skew-raster.ts';
 import { characterErrorRate } from '../../../../pipeline/text/index.ts';
-import { composeKieuPage } from '../layout/layout-test-pages.ts';
+import { composeKieuPage, lineOverColumn } from '../layout/layout-test-pages.ts';
 import { kieuColumns } from '../test-pages.ts';
 import { nomModels, renderer } from './nom-test-helpers.ts';
 
@@ -55,12 +54,6 @@ test('corrections learned while the engine runs are used from the next page on, 
   await engine.close();
 });
 
-function overlap(a: Box, b: Box): number {
-  const width = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const height = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  return Math.max(0, width) * Math.max(0, height);
-}
-
 test('a whole page of real woodblock columns: each main column is read where it stands, about as well as its crop alone', async (t) => {
   const page = await composeKieuPage();
   const truths = await kieuColumns();
@@ -73,8 +66,8 @@ test('a whole page of real woodblock columns: each main column is read where it 
   let cropErrors = 0;
   let length = 0;
   for (const [index, drawn] of mains.entries()) {
-    const line = result.lines.reduce((best, candidate) => (overlap(candidate.box, drawn.box) > overlap(best.box, drawn.box) ? candidate : best));
-    t.true(overlap(line.box, drawn.box) > 0, `column ${index + 1} has a line`);
+    const line = lineOverColumn(result.lines, drawn.box);
+    if (line === undefined) return t.fail(`column ${index + 1} has no line`);
     const truth = truths[index]!.text;
     const alone = await engine.recognize(await png(cropRaster(page.raster, line.box)), 'nom-vert');
     const n = Array.from(truth).length;
