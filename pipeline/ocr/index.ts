@@ -7,5 +7,3 @@ export { findVerticalColumns, type ColumnFinder, type VerticalColumn } from './l
 export { loadNomModels, NomModelFormatError, NomOcrEngine, type CorrectedCrop, type NomModels, type NomOcrEngineOptions } from './nom/index.ts';
 export type { CorrectedCropSource } from './nom/corrected-crop-source.ts';
 export { HanNomOcrEngine, type HanNomOcrEngineOptions } from './han-nom.ocr-engine.ts';
-export { readGreyImage } from './read-page-image.ts';
-export { isHanNomCharacter } from './nom/han-nom-character.ts';

@@ -2,23 +2,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import {
+  CharacterSampleCrops,
   createOsdOrientationDetector,
   findVerticalColumns,
   HanNomOcrEngine,
-  isHanNomCharacter,
   NomOcrEngine,
   pipelineHandlers,
-  readGreyImage,
   TesseractOcrEngine,
-  type CorrectedCrop,
-  type CorrectedCropSource,
   type OcrEngine,
   type OrientationDetector,
   type PipelineDependencies,
 } from '../../pipeline/index.ts';
 import { CharacterSampleRepository } from '../../repository/index.ts';
-import { isAppError } from '../../storage/index.ts';
-import { codePoints } from '../../pipeline/text/index.ts';
 import type { Config } from '../config.ts';
 import type { Services } from './open-services.ts';
 
@@ -40,33 +35,6 @@ function lazily<T extends { close(): Promise<void> }>(start: () => Promise<T>) {
   };
 }
 
-/**
- * The character crops operators corrected, in every library of this server, for the Nôm
- * recogniser's templates: a provincial server's libraries share woodblock traditions, and one
- * library's corrections help the next.
- */
-function correctedCrops(services: Services, logger: Logger): CorrectedCropSource {
-  const samples = new CharacterSampleRepository(services.database.db, services.store);
-  return {
-    version: () => samples.version(),
-    crops: async () => {
-      const crops: CorrectedCrop[] = [];
-      for await (const sample of samples.samples()) {
-        // Boxes of Quốc ngữ pages are words, not one Hán-Nôm character: no template for them.
-        const [label, ...rest] = codePoints(sample.label);
-        if (label === undefined || rest.length > 0 || !isHanNomCharacter(label)) continue;
-        try {
-          crops.push({ label, image: await readGreyImage(await samples.image(sample)) });
-        } catch (error) {
-          if (!isAppError(error) || error.retryable) throw error;
-          logger.warn({ sampleId: sample.id, key: sample.key, err: error }, 'Character sample unreadable; left out of the Nôm templates (run a fixity audit)');
-        }
-      }
-      return crops;
-    },
-  };
-}
-
 export function createPipelineRuntime(config: Config, services: Services, logger: Logger): PipelineRuntime {
   const ocrLogger = logger.child({ component: 'ocr' });
   const ocr = lazily<OcrEngine>(
@@ -78,7 +46,10 @@ export function createPipelineRuntime(config: Config, services: Services, logger
           logger: ocrLogger,
         }),
         startNom: () =>
-          NomOcrEngine.create({ columnFinder: (page) => findVerticalColumns(page), corrections: correctedCrops(services, ocrLogger) }),
+          NomOcrEngine.create({
+            columnFinder: (page) => findVerticalColumns(page),
+            corrections: new CharacterSampleCrops(new CharacterSampleRepository(services.database.db, services.store), ocrLogger),
+          }),
         logger: ocrLogger,
       }),
   );

@@ -8,7 +8,7 @@ import test, { type ExecutionContext } from 'ava';
 import { pino } from 'pino';
 import sharp from 'sharp';
 import { searchRoutes } from '../../../iiif/index.ts';
-import { queueCorrectionPipeline } from '../../../pipeline/index.ts';
+import { CharacterSampleCrops, queueCorrectionPipeline } from '../../../pipeline/index.ts';
 import {
   CharacterSampleRepository,
   correctionRoutes,
@@ -219,3 +219,44 @@ test('the training data export holds every crop and labels.tsv; IIIF content sea
     t.regex(JSON.stringify(search.items[0]!.target), /xywh=100,120,80,30/);
   });
 });
+
+test("the Nôm recogniser's crops: one-character Hán-Nôm samples only, each PNG read from the store once", async (t) => {
+  await withFixture(t, async (f) => {
+    // A confirmed Quốc ngữ word is a sample too, but no template.
+    const confirmed = { lineIndex: 1, wordIndex: 0, before: 'Thư', after: 'Thư' };
+    const saved = await f.service.save(f.operator, { pageId: f.pageId, version: f.version, edits: [...EDITS, confirmed] });
+    const samples = new CharacterSampleRepository(f.database.db, f.store);
+    t.is((await collect(samples.samples())).length, 3);
+
+    const gets: string[] = [];
+    const counting = new Proxy(f.store, {
+      get(target, property, receiver) {
+        if (property === 'get') return (key: string) => (gets.push(key), target.get(key));
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const crops = new CharacterSampleCrops(new CharacterSampleRepository(f.database.db, counting), silent);
+    const first = await crops.crops();
+    t.deepEqual(first.map((crop) => crop.label).sort(), [ASTRAL, PUA].sort());
+    t.true(first.every((crop) => crop.image.width > 0 && crop.image.data.length === crop.image.width * crop.image.height), 'decoded to grey');
+    t.is(gets.length, 2);
+    const version = await crops.version();
+
+    const again = await crops.crops();
+    t.is(gets.length, 2, 'nothing read again');
+    t.deepEqual(again, first);
+    t.is(await crops.version(), version, 'no change, same version');
+
+    await f.service.save(f.operator, { pageId: f.pageId, version: saved.version, edits: [{ lineIndex: 0, wordIndex: 1, before: '字', after: '字' }] });
+    t.not(await crops.version(), version, 'a new sample, a new version');
+    t.is((await crops.crops()).length, 3);
+    t.is(gets.length, 3, 'only the new sample is read');
+  });
+});
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
